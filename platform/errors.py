@@ -1,0 +1,47 @@
+"""One root exception for everything the platform raises on purpose.
+
+Each error says what went wrong, where, and what to do next; the CLI prints it as one line.
+"""
+
+from __future__ import annotations
+
+
+class RepurposeError(Exception):
+    """Base class: a failure the user can act on (printed without a traceback)."""
+
+
+class ConfigError(RepurposeError):
+    """A setting is missing, malformed or contradictory."""
+
+
+class ServerError(RepurposeError):
+    """The embedded graph server cannot be started, found or stopped."""
+
+
+class GraphUnavailable(RepurposeError):
+    """The graph server cannot be reached or refuses our credentials."""
+
+
+class QueryError(RepurposeError):
+    """A Cypher query failed or was refused (e.g. a write in a read-only session)."""
+
+
+class InputError(RepurposeError):
+    """Bad input data: names the file, line and offending text."""
+
+    def __init__(self, message: str, *, path: object = None, line: int | None = None,
+                 text: str | None = None) -> None:
+        where = ""
+        if path is not None:
+            where = f"{path}"
+            if line is not None:
+                where += f":{line}"
+            where += ": "
+        shown = ""
+        if text is not None:
+            snippet = text if len(text) <= 120 else text[:117] + "..."
+            shown = f" [{snippet!r}]"
+        super().__init__(f"{where}{message}{shown}")
+        self.path = path
+        self.line = line
+        self.text = text
