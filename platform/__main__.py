@@ -1,0 +1,5 @@
+"""``python -m repurpose`` runs the ``platform`` command."""
+
+from repurpose.cli import main
+
+main()

@@ -1,0 +1,62 @@
+"""The ``platform`` command: one click group; each module of ``repurpose.commands`` adds a command.
+
+A module there defines ``command`` (a click command or group). Errors the platform raises on
+purpose become a one-line ``Error:`` on stderr and exit code 1; ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+
+import click
+
+from repurpose import __version__, commands
+from repurpose.errors import RepurposeError
+
+
+class PlatformGroup(click.Group):
+    """The root group: loads commands from ``repurpose.commands`` and translates errors."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+            module = importlib.import_module(f"{commands.__name__}.{info.name}")
+            command = getattr(module, "command", None)
+            if isinstance(command, click.Command):
+                self.add_command(command)
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except RepurposeError as exc:
+            if ctx.params.get("debug"):
+                raise
+            raise click.ClickException(str(exc)) from None
+        except KeyboardInterrupt:
+            click.echo("\ninterrupted; run the same command again to resume where it stopped", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=PlatformGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--debug", is_flag=True, help="Show full tracebacks on errors (secrets stay masked).")
+@click.version_option(__version__, prog_name="platform")
+def cli(debug: bool) -> None:
+    """A knowledge-graph platform for drug repurposing.
+
+    Load a biomedical graph (Hetionet, DRKG, PrimeKG, triples), enrich concepts with LLM-written
+    descriptions, embed them, train LLaDR knowledge-graph embeddings, write predicted treatments
+    back, and query them with Cypher or plain questions.
+
+    \b
+    Quick start (embedded graph server, offline):
+      platform demo --quick
+      platform db status
+      platform cypher "MATCH (c:Compound)-[p:PREDICTED_TREATS]->(d:Disease) RETURN c.name, d.name, p.score LIMIT 5"
+    """
+
+
+def main() -> None:
+    """Console entry point."""
+    cli(prog_name="platform")

@@ -1,0 +1,87 @@
+"""``platform db start|stop|status``: manage the embedded graph server and inspect any graph."""
+
+from __future__ import annotations
+
+import click
+
+from repurpose import server
+from repurpose.cli_support import emit, format_table, graph_options, json_option
+from repurpose.config import Settings
+from repurpose.errors import ConfigError
+from repurpose.store import open_store
+
+
+def _require_embedded(settings: Settings, verb: str) -> None:
+    if not settings.embedded:
+        raise ConfigError(f"`platform db {verb}` manages the embedded server; the URI is {settings.uri} "
+                          "(start that server yourself, e.g. `docker compose up -d`)")
+
+
+@click.group()
+def command() -> None:
+    """Start, stop and inspect the graph server.
+
+    \b
+    The embedded server is ArcadeDB speaking Bolt, bound to 127.0.0.1, with its files and a
+    generated root password under the data directory. Other commands start it when needed.
+    """
+
+
+command.name = "db"
+
+
+@command.command()
+@click.option("--port", type=int, default=None, help="Bolt port (default 7687 or the next free one).")
+@click.option("--http-port", type=int, default=None, help="ArcadeDB HTTP port (default 2480 or the next free one).")
+@graph_options
+@json_option
+def start(port: int | None, http_port: int | None, settings: Settings, as_json: bool) -> None:
+    """Start the embedded graph server in the background. Example: platform db start"""
+    _require_embedded(settings, "start")
+    state = server.start(settings, bolt_port=port, http_port=http_port)
+    with open_store(settings) as store:
+        store.apply_schema()
+    result = {"uri": state.uri, "pid": state.pid, "http_port": state.http_port,
+              "data_dir": str(settings.data_dir), "database": settings.database}
+    emit(result, as_json, f"embedded graph server up at {state.uri} (pid {state.pid}, database "
+                          f"{settings.database!r}, files in {server.server_root(settings)})")
+
+
+@command.command()
+@graph_options
+@json_option
+def stop(settings: Settings, as_json: bool) -> None:
+    """Stop the embedded graph server. Example: platform db stop"""
+    _require_embedded(settings, "stop")
+    state = server.stop(settings)
+    result = {"stopped": state is not None, "pid": state.pid if state else None}
+    emit(result, as_json, f"stopped the embedded server (pid {state.pid})" if state
+         else "no embedded server was running for this data directory")
+
+
+@command.command()
+@graph_options
+@json_option
+def status(settings: Settings, as_json: bool) -> None:
+    """Show the server's URI, agent, and node/relationship counts. Example: platform db status --json"""
+    if settings.embedded and server.read_state(settings) is None:
+        emit({"running": False, "uri": None}, as_json,
+             "the embedded server is not running; `platform db start` starts it")
+        return
+    with open_store(settings) as store:
+        caps = store.capabilities
+        counts = store.counts()
+        result = {"running": True, "uri": store.uri, "database": store.database, "agent": caps.agent,
+                  "server": caps.server, "vector_index": caps.vector_index, "apoc": caps.apoc,
+                  "nodes": counts["labels"], "relationships": counts["relationships"]}
+
+    def human() -> None:
+        click.echo(f"uri:      {result['uri']}  (database {result['database']!r})")
+        click.echo(f"server:   {result['agent']}")
+        click.echo(f"features: vector index {'yes' if caps.vector_index else 'no'}, APOC {'yes' if caps.apoc else 'no'}")
+        click.echo("\nnodes per label")
+        click.echo(format_table([{"label": k, "count": v} for k, v in counts["labels"].items()]))
+        click.echo("\nrelationships per type")
+        click.echo(format_table([{"type": k, "count": v} for k, v in counts["relationships"].items()]))
+
+    emit(result, as_json, human)

@@ -1,0 +1,1 @@
+"""Graph-RAG question answering: entity linking, retrievers, answer assembly."""

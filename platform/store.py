@@ -1,0 +1,275 @@
+"""The graph store: one class over the official neo4j driver, for Neo4j and embedded ArcadeDB.
+
+Every value travels as a ``$parameter``. Batched writes go through ``UNWIND $rows`` with a
+progress bar and, optionally, several sessions in parallel. Anything user-supplied runs through
+``run_user_query``: checked for write clauses, in a read session, in a transaction that is always
+rolled back (ArcadeDB ignores Bolt's read access mode), with a timeout and a row limit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.resources
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator
+
+import neo4j
+from neo4j import exceptions as neo4j_errors
+
+from repurpose import server
+from repurpose.config import Settings
+from repurpose.cypher_safety import IDENTIFIER, assert_read_only
+from repurpose.errors import GraphUnavailable, QueryError
+from repurpose.progress import progress
+
+TRANSIENT = (neo4j_errors.TransientError, neo4j_errors.SessionExpired, neo4j_errors.ServiceUnavailable)
+RETRIES = 5
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What the connected server can do, read from its agent string and procedures."""
+
+    agent: str
+    server: str  # "neo4j" or "arcadedb"
+    vector_index: bool
+    apoc: bool
+
+    @classmethod
+    def from_agent(cls, agent: str, apoc: bool) -> "Capabilities":
+        is_arcade = "arcadedb" in agent.lower()
+        return cls(agent=agent, server="arcadedb" if is_arcade else "neo4j",
+                   vector_index=not is_arcade, apoc=apoc)
+
+
+def _chunks(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    batch: list[dict] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class GraphStore:
+    """Parameterised reads and writes against one database of a Bolt server."""
+
+    def __init__(self, driver: neo4j.Driver, database: str, uri: str) -> None:
+        self.driver = driver
+        self.database = database
+        self.uri = uri
+        self._capabilities: Capabilities | None = None
+
+    # -- connection -------------------------------------------------------------------------
+    @classmethod
+    def connect(cls, settings: Settings) -> "GraphStore":
+        """Connect (starting the embedded server first when the URI is ``embedded``)."""
+        if settings.embedded:
+            state = server.ensure_running(settings)
+            server.ensure_database(settings, state)
+            uri, user, password = state.uri, "root", server.root_password(settings)
+        else:
+            uri, user, password = settings.uri, settings.user, settings.password
+        driver = neo4j.GraphDatabase.driver(uri, auth=(user, password or ""), connection_timeout=10,
+                                            max_connection_pool_size=16)
+        try:
+            driver.verify_connectivity()
+        except neo4j_errors.AuthError as exc:
+            driver.close()
+            raise GraphUnavailable(f"{uri} refused the credentials for user {user!r}; "
+                                   "check --user/--password (PLATFORM_USER, PLATFORM_PASSWORD)") from exc
+        except (neo4j_errors.ServiceUnavailable, OSError, ValueError) as exc:
+            driver.close()
+            hint = "try `platform db start`" if settings.embedded else "is the server running and the URI right?"
+            raise GraphUnavailable(f"cannot reach {uri}; {hint}") from exc
+        store = cls(driver, settings.database, uri)
+        try:
+            store.read("RETURN 1 AS ok")
+        except QueryError as exc:
+            driver.close()
+            raise GraphUnavailable(f"{uri}: cannot open database {settings.database!r} ({exc})") from exc
+        return store
+
+    def close(self) -> None:
+        self.driver.close()
+
+    def __enter__(self) -> "GraphStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """Server kind and features (vector index, APOC), probed once."""
+        if self._capabilities is None:
+            agent = self.driver.get_server_info().agent
+            apoc = False
+            if "arcadedb" not in agent.lower():
+                with contextlib.suppress(QueryError):
+                    apoc = bool(self.read("SHOW PROCEDURES YIELD name WHERE name STARTS WITH 'apoc.' "
+                                          "RETURN count(*) AS n")[0]["n"])
+            self._capabilities = Capabilities.from_agent(agent, apoc)
+        return self._capabilities
+
+    # -- queries ----------------------------------------------------------------------------
+    def _session(self, read: bool = False) -> neo4j.Session:
+        mode = neo4j.READ_ACCESS if read else neo4j.WRITE_ACCESS
+        return self.driver.session(database=self.database, default_access_mode=mode)
+
+    def _retry(self, work: Callable[[], Any]) -> Any:
+        for attempt in range(RETRIES):
+            try:
+                return work()
+            except TRANSIENT:
+                if attempt == RETRIES - 1:
+                    raise
+                time.sleep(0.05 * 2 ** attempt)
+            except neo4j_errors.DatabaseError as exc:
+                # ArcadeDB reports concurrent-modification conflicts as general errors.
+                if "concurrent" not in str(exc).lower() or attempt == RETRIES - 1:
+                    raise
+                time.sleep(0.05 * 2 ** attempt)
+        raise AssertionError("unreachable")
+
+    def read(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        """Run a trusted read query; rows as dicts."""
+        def work() -> list[dict[str, Any]]:
+            with self._session(read=True) as session:
+                return session.run(query, params).data()
+        return self._wrap(work, query)
+
+    def write(self, query: str, **params: Any) -> dict[str, int]:
+        """Run a trusted write query in one transaction; the summary's counters."""
+        def work() -> dict[str, int]:
+            with self._session() as session:
+                summary = session.execute_write(lambda tx: tx.run(query, params).consume())
+            counters = summary.counters
+            return {k: getattr(counters, k) for k in ("nodes_created", "nodes_deleted", "relationships_created",
+                                                      "relationships_deleted", "properties_set")}
+        return self._wrap(work, query)
+
+    def write_batches(self, query: str, rows: Iterable[dict[str, Any]], *, batch_size: int = 5000,
+                      total: int | None = None, desc: str = "writing", unit: str = "rows",
+                      workers: int = 1, **params: Any) -> int:
+        """Run ``query`` (which reads ``$rows``) over ``rows`` in batches; returns rows written.
+
+        Each batch is one transaction, retried on transient conflicts, so a re-run after a crash
+        only needs idempotent queries (MERGE) to complete the work. ``workers`` > 1 writes
+        batches from several sessions at once.
+        """
+        done = 0
+        with progress(total=total, desc=desc, unit=unit) as bar:
+            def one(batch: list[dict[str, Any]]) -> int:
+                def work() -> None:
+                    with self._session() as session:
+                        session.execute_write(lambda tx: tx.run(query, {**params, "rows": batch}).consume())
+                self._wrap(work, query)
+                return len(batch)
+
+            if workers <= 1:
+                for batch in _chunks(rows, batch_size):
+                    n = one(batch)
+                    done += n
+                    bar.update(n)
+            else:
+                with ThreadPoolExecutor(max_workers=workers) as pool:
+                    pending: list = []
+                    for batch in _chunks(rows, batch_size):
+                        pending.append(pool.submit(one, batch))
+                        if len(pending) >= workers * 2:
+                            n = pending.pop(0).result()
+                            done += n
+                            bar.update(n)
+                    for fut in pending:
+                        n = fut.result()
+                        done += n
+                        bar.update(n)
+        return done
+
+    def run_user_query(self, query: str, params: dict[str, Any] | None = None, *, write: bool = False,
+                       timeout: float | None = 30.0, limit: int | None = None) -> tuple[list[str], list[dict]]:
+        """Run a query that came from a user or an LLM: read-only unless ``write``; (columns, rows)."""
+        params = params or {}
+        if not write:
+            assert_read_only(query)
+
+        def work() -> tuple[list[str], list[dict]]:
+            with self._session(read=not write) as session:
+                tx = session.begin_transaction(timeout=timeout)
+                try:
+                    result = tx.run(query, params)
+                    keys = list(result.keys())
+                    rows = []
+                    for record in result:
+                        rows.append(record.data())
+                        if limit is not None and len(rows) >= limit:
+                            break
+                    if write:
+                        tx.commit()
+                    return keys, rows
+                finally:
+                    if tx.closed() is False:
+                        tx.rollback()
+        return self._wrap(work, query)
+
+    def _wrap(self, work: Callable[[], Any], query: str) -> Any:
+        """Run ``work`` with retries, turning driver errors into the platform's own."""
+        try:
+            return self._retry(work)
+        except neo4j_errors.CypherSyntaxError as exc:
+            raise QueryError(f"Cypher syntax error: {exc.message}") from exc
+        except neo4j_errors.ConstraintError as exc:
+            raise QueryError(f"constraint violated: {exc.message}") from exc
+        except neo4j_errors.AuthError as exc:
+            raise GraphUnavailable(f"{self.uri} refused the credentials: {exc.message}") from exc
+        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired) as exc:
+            raise GraphUnavailable(f"lost the connection to {self.uri}: {exc}") from exc
+        except neo4j_errors.Neo4jError as exc:
+            first = re.sub(r"\s+", " ", (exc.message or str(exc)))[:500]
+            raise QueryError(f"query failed: {first}") from exc
+
+    # -- schema and inspection -------------------------------------------------------------
+    def apply_schema(self) -> int:
+        """Run every statement of ``cypher/schema.cypher`` (idempotent); returns how many ran."""
+        text = importlib.resources.files("repurpose.cypher").joinpath("schema.cypher").read_text(encoding="utf-8")
+        statements = [s.strip() for s in _strip_comments(text).split(";") if s.strip()]
+        for statement in statements:
+            if statement.upper().startswith("CREATE VECTOR INDEX") and not self.capabilities.vector_index:
+                continue
+            self.write(statement)
+        return len(statements)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Node counts per label and relationship counts per type."""
+        labels = {r["label"]: 0 for r in self.read("CALL db.labels() YIELD label RETURN label")}
+        for label in list(labels):
+            if IDENTIFIER.match(label):
+                labels[label] = self.read(f"MATCH (n:`{label}`) RETURN count(n) AS n")[0]["n"]
+        types = {r["relationshipType"]: 0 for r in
+                 self.read("CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType")}
+        for rel in list(types):
+            if IDENTIFIER.match(rel):
+                types[rel] = self.read(f"MATCH ()-[r:`{rel}`]->() RETURN count(r) AS n")[0]["n"]
+        return {"labels": {k: v for k, v in sorted(labels.items()) if v},
+                "relationships": {k: v for k, v in sorted(types.items()) if v}}
+
+
+def _strip_comments(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not line.strip().startswith("//"))
+
+
+@contextlib.contextmanager
+def open_store(settings: Settings) -> Iterator[GraphStore]:
+    """A connected store for ``settings`` (auto-starting the embedded server), closed on exit."""
+    store = GraphStore.connect(settings)
+    try:
+        yield store
+    finally:
+        store.close()
+

@@ -1,0 +1,131 @@
+"""``platform db`` and the CLI's error handling, against real embedded servers."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from repurpose import server
+from repurpose.config import load_settings
+
+#: The installed console script, run as a user runs it (not ``python -m`` from the repo root,
+#: where the ``platform/`` folder would shadow the standard library's ``platform`` module).
+PLATFORM = str(Path(sys.executable).parent / "platform")
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
+            timeout: float = 180) -> subprocess.CompletedProcess:
+    """Run the real ``platform`` command in a subprocess (exactly what a user runs)."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("PLATFORM_")}
+    full_env.update(env or {})
+    return subprocess.run([PLATFORM, *args], capture_output=True, text=True, env=full_env, cwd=cwd,
+                          timeout=timeout)
+
+
+def last_json(stdout: str) -> dict:
+    return json.loads(stdout.strip().splitlines()[-1])
+
+
+def _alive(pid: int) -> bool:
+    return server._pid_is_server(pid)
+
+
+def test_help_lists_commands() -> None:
+    out = run_cli("--help")
+    assert out.returncode == 0
+    for name in ("db", "cypher"):
+        assert f"  {name}" in out.stdout
+
+
+def test_start_status_stop_second_start_and_no_process_left(tmp_path: Path) -> None:
+    env = {"PLATFORM_DATA_DIR": str(tmp_path / "d")}
+    started = run_cli("db", "start", "--json", env=env)
+    assert started.returncode == 0, started.stderr
+    info = last_json(started.stdout)
+    assert info["uri"].startswith("bolt://127.0.0.1:")
+    try:
+        again = run_cli("db", "start", env=env)
+        assert again.returncode == 1 and "already running" in again.stderr
+        assert "Traceback" not in again.stderr and len(again.stderr.strip().splitlines()) == 1
+        status = last_json(run_cli("db", "status", "--json", env=env).stdout)
+        assert status["running"] and "ArcadeDB" in status["agent"]
+        pw = tmp_path / "d" / "root-password"
+        assert pw.stat().st_mode & 0o777 == 0o600
+        # Bound to loopback only: the Bolt port does not answer on another local address.
+        port = int(info["uri"].rsplit(":", 1)[1])
+        with socket.socket() as s:
+            s.settimeout(1)
+            assert s.connect_ex(("127.0.0.2", port)) != 0
+    finally:
+        stopped = run_cli("db", "stop", "--json", env=env)
+    assert last_json(stopped.stdout) == {"stopped": True, "pid": info["pid"]}
+    assert not _alive(info["pid"])
+    assert last_json(run_cli("db", "status", "--json", env=env).stdout) == {"running": False, "uri": None}
+
+
+def test_auto_start_then_stale_pid_file(tmp_path: Path) -> None:
+    env = {"PLATFORM_DATA_DIR": str(tmp_path / "d")}
+    out = run_cli("cypher", "RETURN 1 AS one", "--json", env=env)
+    assert out.returncode == 0, out.stderr
+    assert last_json(out.stdout)["rows"] == [{"one": 1}]
+    settings = load_settings({"data_dir": str(tmp_path / "d")}, env={})
+    state = server.read_state(settings)
+    assert state is not None
+    server.stop(settings)
+    # A pid file left by a crashed server: the pid is dead, so it is ignored and replaced.
+    (tmp_path / "d" / "server.json").write_text(json.dumps({**state.__dict__, "pid": 999999}))
+    assert last_json(run_cli("db", "status", "--json", env=env).stdout)["running"] is False
+    out = run_cli("db", "start", "--json", env=env)
+    try:
+        assert out.returncode == 0, out.stderr
+    finally:
+        run_cli("db", "stop", env=env)
+
+
+def test_port_in_use(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        out = run_cli("db", "start", "--port", str(port), env={"PLATFORM_DATA_DIR": str(tmp_path)})
+    assert out.returncode == 1
+    assert f"port {port} is in use" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_missing_java(tmp_path: Path) -> None:
+    out = run_cli("db", "start", env={"PLATFORM_DATA_DIR": str(tmp_path), "PLATFORM_JAVA": str(tmp_path / "nojava")})
+    assert out.returncode == 1 and "no Java runtime" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_unreachable_uri() -> None:
+    port = server.pick_port(45000)
+    out = run_cli("cypher", "RETURN 1", env={"PLATFORM_URI": f"bolt://127.0.0.1:{port}", "PLATFORM_PASSWORD": "x"})
+    assert out.returncode == 1
+    assert f"cannot reach bolt://127.0.0.1:{port}" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_wrong_password_and_debug_traceback(server_settings) -> None:
+    state = server.read_state(server_settings)
+    env = {"PLATFORM_URI": state.uri, "PLATFORM_PASSWORD": "definitely-wrong"}
+    out = run_cli("cypher", "RETURN 1", env=env)
+    assert out.returncode == 1 and "refused the credentials" in out.stderr and "Traceback" not in out.stderr
+    assert "definitely-wrong" not in out.stderr
+    debug = run_cli("--debug", "cypher", "RETURN 1", env=env)
+    assert debug.returncode != 0 and "Traceback" in debug.stderr
+    assert "definitely-wrong" not in debug.stderr
+
+
+def test_cypher_read_only_by_default(cli_env: dict[str, str]) -> None:
+    refused = run_cli("cypher", "CREATE (:Entity {id: 'x'})", env=cli_env)
+    assert refused.returncode == 1 and "read-only" in refused.stderr
+    written = run_cli("cypher", "CREATE (n:Entity {id: $id}) RETURN n.id AS id", "--param", "id=x", "--write",
+                      "--json", env=cli_env)
+    assert last_json(written.stdout)["rows"] == [{"id": "x"}]
+    count = run_cli("cypher", "MATCH (n:Entity) RETURN count(n) AS n", "--json", env=cli_env)
+    assert last_json(count.stdout)["rows"] == [{"n": 1}]

@@ -1,0 +1,59 @@
+"""The graph store against the real embedded server: round trips, batches, read-only guard."""
+
+import pytest
+
+from repurpose.errors import QueryError
+from repurpose.store import GraphStore
+
+
+def test_write_read_round_trip(store: GraphStore) -> None:
+    store.write("CREATE (n:Entity:Compound {id: $id, name: $name})", id="Compound::DB1", name="Aspirin")
+    rows = store.read("MATCH (n:Entity {id: $id}) RETURN n.name AS name, labels(n) AS labels", id="Compound::DB1")
+    assert len(rows) == 1 and rows[0]["name"] == "Aspirin"
+    assert set(rows[0]["labels"]) == {"Compound", "Entity"}
+
+
+def test_write_batches_counts_and_idempotence(store: GraphStore) -> None:
+    rows = [{"id": f"Gene::{i}", "name": f"G{i}"} for i in range(2500)]
+    query = "UNWIND $rows AS r MERGE (n:Entity:Gene {id: r.id}) SET n.name = r.name"
+    assert store.write_batches(query, rows, batch_size=1000) == 2500
+    assert store.write_batches(query, iter(rows), batch_size=700, workers=2) == 2500
+    assert store.read("MATCH (n:Gene) RETURN count(n) AS n")[0]["n"] == 2500
+    assert store.counts()["labels"] == {"Entity": 2500, "Gene": 2500}
+
+
+def test_uniqueness_constraint(store: GraphStore) -> None:
+    store.write("CREATE (:Entity {id: 'a'})")
+    with pytest.raises(QueryError, match="constraint"):
+        store.write("CREATE (:Entity {id: 'a'})")
+
+
+def test_user_query_is_read_only_even_past_the_check(store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    store.write("CREATE (:Entity:Compound {id: 'c1', name: 'x'})")
+    with pytest.raises(QueryError, match="refused"):
+        store.run_user_query("MATCH (n) DETACH DELETE n")
+    # ArcadeDB ignores Bolt's read mode, so user queries also run in a rolled-back transaction:
+    # with the static check switched off, a write still does not persist.
+    monkeypatch.setattr("repurpose.store.assert_read_only", lambda query: None)
+    cols, rows = store.run_user_query("CREATE (n:Entity {id: 'sneaky'}) RETURN n.id AS id")
+    assert rows == [{"id": "sneaky"}]
+    assert store.read("MATCH (n:Entity) RETURN collect(n.id) AS ids")[0]["ids"] == ["c1"]
+
+
+def test_user_query_write_flag_and_limit(store: GraphStore) -> None:
+    cols, rows = store.run_user_query("UNWIND range(1, 50) AS i CREATE (n:Entity {id: toString(i)}) RETURN i",
+                                      write=True)
+    assert cols == ["i"] and len(rows) == 50
+    cols, rows = store.run_user_query("MATCH (n:Entity) RETURN n.id AS id", limit=7)
+    assert len(rows) == 7
+
+
+def test_syntax_error_is_clear(store: GraphStore) -> None:
+    with pytest.raises(QueryError, match="syntax"):
+        store.read("MATCH (n RETURN n")
+
+
+def test_capabilities(store: GraphStore) -> None:
+    caps = store.capabilities
+    assert caps.server == "arcadedb" and "ArcadeDB" in caps.agent
+    assert caps.vector_index is False
