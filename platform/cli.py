@@ -12,7 +12,8 @@ import sys
 
 import click
 
-from repurpose import __version__, commands
+from repurpose import commands
+from repurpose.about import __version__
 from repurpose.errors import RepurposeError
 
 
