@@ -3,33 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from helpers import last_json, run_cli
 from repurpose import server
 from repurpose.config import load_settings
-
-#: The installed console script, run as a user runs it (not ``python -m`` from the repo root,
-#: where the ``platform/`` folder would shadow the standard library's ``platform`` module).
-PLATFORM = str(Path(sys.executable).parent / "platform")
-
-
-def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
-            timeout: float = 180) -> subprocess.CompletedProcess:
-    """Run the real ``platform`` command in a subprocess (exactly what a user runs)."""
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("PLATFORM_")}
-    full_env.update(env or {})
-    return subprocess.run([PLATFORM, *args], capture_output=True, text=True, env=full_env, cwd=cwd,
-                          timeout=timeout)
-
-
-def last_json(stdout: str) -> dict:
-    return json.loads(stdout.strip().splitlines()[-1])
 
 
 def _alive(pid: int) -> bool:
