@@ -9,6 +9,8 @@ and ports go to ``<data_dir>/server.json`` so later commands find it, and ``stop
 from __future__ import annotations
 
 import base64
+import contextlib
+import fcntl
 import json
 import os
 import secrets
@@ -20,7 +22,7 @@ import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from repurpose.config import Settings
 from repurpose.errors import ServerError
@@ -31,6 +33,7 @@ HOST = "127.0.0.1"
 STATE_FILE = "server.json"
 PASSWORD_FILE = "root-password"
 LOG_FILE = "server.log"
+LOCK_FILE = "server.lock"
 SERVER_MAIN = "com.arcadedb.server.ArcadeDBServer"
 BOLT_PLUGIN = "Bolt:com.arcadedb.bolt.BoltProtocolPlugin"
 
@@ -235,12 +238,26 @@ def start(settings: Settings, *, bolt_port: int | None = None, http_port: int | 
     return state
 
 
+@contextlib.contextmanager
+def _start_lock(settings: Settings) -> Iterator[None]:
+    """Serialise start-ups for one data directory, so concurrent commands share one server."""
+    path = Path(settings.data_dir).resolve() / LOCK_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def ensure_running(settings: Settings) -> ServerState:
     """The running embedded server for this data directory, started if there is none."""
     state = read_state(settings)
-    if state is None:
-        return start(settings)
-    return state
+    if state is not None:
+        return state
+    with _start_lock(settings):
+        return read_state(settings) or start(settings)
 
 
 def stop(settings: Settings, timeout: float = 30.0) -> ServerState | None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import socket
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -110,3 +112,18 @@ def test_cypher_read_only_by_default(cli_env: dict[str, str]) -> None:
     assert last_json(written.stdout)["rows"] == [{"id": "x"}]
     count = run_cli("cypher", "MATCH (n:Entity) RETURN count(n) AS n", "--json", env=cli_env)
     assert last_json(count.stdout)["rows"] == [{"n": 1}]
+
+
+def test_concurrent_auto_starts_share_one_server(tmp_path: Path) -> None:
+    env = {"PLATFORM_DATA_DIR": str(tmp_path / "d")}
+    with concurrent.futures.ThreadPoolExecutor(3) as pool:
+        outs = list(pool.map(lambda _: run_cli("cypher", "RETURN 1 AS one", "--json", env=env), range(3)))
+    try:
+        assert all(o.returncode == 0 for o in outs), [o.stderr for o in outs]
+        settings = load_settings({"data_dir": str(tmp_path / "d")}, env={})
+        state = server.read_state(settings)
+        assert state is not None
+        running = subprocess.run(["pgrep", "-f", f"rootPath={tmp_path / 'd'}"], capture_output=True, text=True)
+        assert len(running.stdout.split()) == 1
+    finally:
+        run_cli("db", "stop", env=env)
