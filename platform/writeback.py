@@ -1,0 +1,333 @@
+"""Write a run's predicted treatments into the graph, and list or delete what runs wrote.
+
+Graph layout (docs/writeback.md):
+
+- ``(:ModelRun {runId, model, text, encoder, params, metrics, calibration, createdAt,
+  currentWriteId, edgeCount, writtenAt, topK, per})`` per run (params, metrics, calibration as
+  JSON strings);
+- ``(:Compound)-[:PREDICTED_TREATS {score, probability, rank, compoundRank, diseaseRank, runId,
+  model, createdAt, writeId}]->(:Disease)`` per predicted pair;
+- ``(:ModelRun)-[:PREDICTED {writeId, edges}]->(:Disease)`` per disease the run predicted for.
+
+Replacement without a gap: every write-back gets a fresh ``writeId``. The new edges are created
+first (readers filtering on ``p.writeId = m.currentWriteId`` do not see them yet), then the
+ModelRun's ``currentWriteId`` switches to the new id in one transaction, then edges of any other
+writeId of that run (the previous set, or a set left half-written by a crash) are deleted.
+So readers see the old set or the new one, never a mix or nothing, and a re-run after a crash
+completes the job with no duplicates. Other runs' edges are never touched.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator, Protocol
+
+import numpy as np
+
+from repurpose.config import Settings
+from repurpose.errors import InputError, RepurposeError
+from repurpose.store import GraphStore
+
+COMPOUND, DISEASE = "Compound", "Disease"
+EDGE_BATCH = 20_000
+DELETE_BATCH = 20_000
+#: How many example ids an error message shows.
+SHOWN = 5
+
+
+class RunLike(Protocol):
+    """What write-back needs from a run: ``repurpose.trainers.runs.LoadedRun`` or any lookalike."""
+
+    run_id: str
+    config: dict
+    metrics: dict
+    entity_ids: list[str]
+    target_relation: str
+    known_pairs: set[tuple[int, int]]
+    fingerprint: str
+
+    def score(self, heads: Any, tails: Any, relation: int | None = None) -> Any: ...
+
+    def validation_scores(self) -> tuple[np.ndarray, np.ndarray]: ...
+
+
+class RunNotFound(InputError):
+    """No run of that id in the runs directory (or no ModelRun of that id in the graph)."""
+
+
+class GraphChanged(RepurposeError):
+    """The graph's compounds/diseases are not the ones the run was trained on."""
+
+
+def runs_root(settings: Settings) -> Path:
+    """``<data_dir>/runs``: where ``platform train`` saves runs."""
+    return Path(settings.data_dir) / "runs"
+
+
+def open_run(run_id: str, settings: Settings) -> Any:
+    """Load a run by id or directory; an unknown one raises RunNotFound listing those that exist."""
+    from repurpose.trainers.runs import list_runs, load_run
+
+    root = runs_root(settings)
+    try:
+        return load_run(run_id, root)
+    except FileNotFoundError:
+        known = [r["run_id"] for r in list_runs(root)] if root.is_dir() else []
+        listing = ", ".join(known[:20]) + (" ..." if len(known) > 20 else "") if known else "none"
+        raise RunNotFound(f"no run {run_id!r} under {root}; available runs: {listing} "
+                          "(train one with `platform train`)") from None
+
+
+def model_label(config: dict) -> str:
+    """The model name written on edges: ``rotate``, or ``rgcn_rotate`` under the GNN encoder."""
+    model = str(config.get("model", "unknown"))
+    encoder = config.get("encoder") or "none"
+    return model if encoder == "none" else f"{encoder}_{model}"
+
+
+def _kind_from_id(entity_id: str) -> str | None:
+    head, sep, _ = entity_id.partition("::")
+    return head if sep else None
+
+
+def entity_kinds(store: GraphStore, entity_ids: list[str]) -> list[str | None]:
+    """Kind of each entity: the ``Kind::`` id prefix, else the node's Compound/Disease label in the graph."""
+    kinds = [_kind_from_id(e) for e in entity_ids]
+    unknown = [e for e, k in zip(entity_ids, kinds) if k is None]
+    if unknown:
+        rows = store.read("UNWIND $ids AS id MATCH (n:Entity {id: id}) "
+                          "RETURN collect([id, CASE WHEN n:Compound THEN 'Compound' "
+                          "WHEN n:Disease THEN 'Disease' ELSE null END]) AS pairs", ids=unknown)
+        found = dict(tuple(p) for p in rows[0]["pairs"]) if rows else {}
+        kinds = [k if k is not None else found.get(e) for e, k in zip(entity_ids, kinds)]
+    return kinds
+
+
+def graph_ids(store: GraphStore, label: str) -> set[str]:
+    """Every ``id`` of nodes with ``label`` (Compound or Disease) in the graph."""
+    from repurpose.cypher_safety import identifier
+
+    rows = store.read(f"MATCH (n:{identifier(label, 'label')}) RETURN collect(n.id) AS ids")
+    return set(rows[0]["ids"]) if rows else set()
+
+
+def curated_treats_pairs(store: GraphStore) -> list[tuple[str, str]]:
+    """(compound id, disease id) of every curated ``TREATS_*`` edge now in the graph."""
+    rows = store.read("MATCH (c:Compound)-[r]->(d:Disease) WHERE type(r) STARTS WITH 'TREATS' "
+                      "RETURN collect([c.id, d.id]) AS pairs")
+    return [tuple(p) for p in rows[0]["pairs"]] if rows else []
+
+
+def check_vocabulary(run_id: str, kind: str, run_side: set[str], graph_side: set[str]) -> None:
+    """Refuse when the run's compounds/diseases and the graph's differ (the graph changed)."""
+    missing, new = sorted(run_side - graph_side), sorted(graph_side - run_side)
+    if not missing and not new:
+        return
+    parts = []
+    if missing:
+        parts.append(f"{len(missing)} {kind} of the run are not in the graph (e.g. {', '.join(missing[:SHOWN])})")
+    if new:
+        parts.append(f"{len(new)} {kind} in the graph are not in the run (e.g. {', '.join(new[:SHOWN])})")
+    raise GraphChanged(f"the graph changed since run {run_id} was trained: {'; '.join(parts)}. "
+                       "Nothing was written. Retrain on the current graph (`platform train`) or load the graph "
+                       "the run was trained on.")
+
+
+@dataclass
+class Plan:
+    """Everything computed before writing: candidates, left-out pairs, selected pairs, calibration."""
+
+    run_id: str
+    model: str
+    compounds: np.ndarray
+    diseases: np.ndarray
+    excluded: np.ndarray
+    selection: Any  # repurpose.trainers.predict.TopK
+    probabilities: np.ndarray
+    calibration: Any  # repurpose.trainers.calibrate.Calibration
+    options: dict = field(default_factory=dict)
+    seconds: dict = field(default_factory=dict)
+
+
+def plan(run: RunLike, store: GraphStore, *, top_k: int = 50, per: str = "compound",
+         min_score: float | None = None, include_known: bool = False, chunk_size: int = 1024) -> Plan:
+    """Check the run against the graph, score every Compound x Disease pair, keep the top k, calibrate."""
+    import time
+
+    import torch
+
+    from repurpose.trainers.calibrate import fit_platt
+    from repurpose.trainers.predict import top_k as select_top_k
+
+    t0 = time.perf_counter()
+    kinds = entity_kinds(store, run.entity_ids)
+    compounds = np.array([i for i, k in enumerate(kinds) if k == COMPOUND], np.int64)
+    diseases = np.array([i for i, k in enumerate(kinds) if k == DISEASE], np.int64)
+    if not len(compounds) or not len(diseases):
+        raise InputError(f"run {run.run_id} has {len(compounds)} compounds and {len(diseases)} diseases in its "
+                         "vocabulary; write-back needs both (ids like 'Compound::DB00014' / 'Disease::DOID:10652')")
+    for kind, idx in ((COMPOUND, compounds), (DISEASE, diseases)):
+        check_vocabulary(run.run_id, kind.lower() + "s",
+                         {run.entity_ids[i] for i in idx}, graph_ids(store, kind))
+    excluded = np.zeros((0, 2), np.int64)
+    if not include_known:
+        index = {e: i for i, e in enumerate(run.entity_ids)}
+        graph_pairs = [(index[c], index[d]) for c, d in curated_treats_pairs(store) if c in index and d in index]
+        pairs = set(run.known_pairs) | set(graph_pairs)
+        excluded = np.array(sorted(pairs), np.int64).reshape(-1, 2)
+    t1 = time.perf_counter()
+    try:
+        calibration = fit_platt(*run.validation_scores())
+    except ValueError as exc:
+        raise InputError(f"run {run.run_id}: cannot calibrate probabilities on its validation split ({exc})") from None
+    t2 = time.perf_counter()
+
+    def score(heads: torch.Tensor, tails: torch.Tensor) -> torch.Tensor:
+        return run.score(heads, tails)
+
+    selection = select_top_k(score, compounds, diseases, k=top_k, per=per, exclude=excluded,
+                             min_score=min_score, chunk_size=chunk_size)
+    t3 = time.perf_counter()
+    options = {"topK": top_k, "per": per, "minScore": min_score, "includeKnown": include_known}
+    return Plan(run.run_id, model_label(run.config), compounds, diseases, excluded, selection,
+                calibration(selection.scores), calibration, options,
+                {"check": t1 - t0, "calibrate": t2 - t1, "score": t3 - t2})
+
+
+def edge_rows(run: RunLike, p: Plan, write_id: str, created_at: str) -> Iterator[dict[str, Any]]:
+    """One parameter row per PREDICTED_TREATS edge to create."""
+    sel, ids = p.selection, run.entity_ids
+    ranks = sel.rank
+    for i in range(len(sel)):
+        c_rank, d_rank = int(sel.compound_rank[i]), int(sel.disease_rank[i])
+        yield {"c": ids[sel.heads[i]], "d": ids[sel.tails[i]], "p": {
+            "score": float(sel.scores[i]), "probability": float(p.probabilities[i]), "rank": int(ranks[i]),
+            "compoundRank": c_rank or None, "diseaseRank": d_rank or None, "runId": p.run_id,
+            "model": p.model, "createdAt": created_at, "writeId": write_id}}
+
+
+UPSERT_RUN = """
+MERGE (m:ModelRun {runId: $runId})
+SET m.model = $model, m.text = $text, m.encoder = $encoder, m.params = $params, m.metrics = $metrics,
+    m.calibration = $calibration, m.targetRelation = $target, m.fingerprint = $fingerprint,
+    m.createdAt = coalesce(m.createdAt, $now), m.pendingWriteId = $writeId
+"""
+CREATE_EDGES = """
+UNWIND $rows AS row
+MATCH (c:Entity {id: row.c})
+MATCH (d:Entity {id: row.d})
+CREATE (c)-[p:PREDICTED_TREATS]->(d)
+SET p = row.p
+"""
+CREATE_LINKS = """
+MATCH (m:ModelRun {runId: $runId})
+UNWIND $rows AS row
+MATCH (d:Entity {id: row.d})
+CREATE (m)-[:PREDICTED {writeId: $writeId, edges: row.n}]->(d)
+"""
+SWITCH = """
+MATCH (m:ModelRun {runId: $runId})
+SET m.currentWriteId = $writeId, m.edgeCount = $edgeCount, m.writtenAt = $now, m.topK = $topK, m.per = $per,
+    m.minScore = $minScore, m.includeKnown = $includeKnown
+REMOVE m.pendingWriteId
+"""
+DELETE_STALE_EDGES = """
+MATCH ()-[p:PREDICTED_TREATS]->()
+WHERE p.runId = $runId AND ($keep IS NULL OR p.writeId <> $keep)
+WITH p LIMIT $batch
+DELETE p
+"""
+DELETE_STALE_LINKS = """
+MATCH (m:ModelRun {runId: $runId})-[l:PREDICTED]->()
+WHERE $keep IS NULL OR l.writeId <> $keep
+DELETE l
+"""
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def delete_edges(store: GraphStore, run_id: str, keep: str | None = None) -> int:
+    """Delete the run's PREDICTED_TREATS edges (all, or all but writeId ``keep``) and PREDICTED links.
+
+    Edges go in batches of DELETE_BATCH, one transaction each, so a huge run never needs one
+    giant transaction; an interrupted delete is finished by running it again.
+    """
+    total = 0
+    while True:
+        n = store.write(DELETE_STALE_EDGES, runId=run_id, keep=keep, batch=DELETE_BATCH)["relationships_deleted"]
+        total += n
+        if n < DELETE_BATCH:
+            break
+    store.write(DELETE_STALE_LINKS, runId=run_id, keep=keep)
+    return total
+
+
+def write(run: RunLike, store: GraphStore, p: Plan, *, batch_size: int = EDGE_BATCH,
+          write_id: str | None = None) -> dict[str, Any]:
+    """Create the plan's edges under a fresh writeId, switch the ModelRun to it, delete stale edges."""
+    import time
+
+    write_id = write_id or uuid.uuid4().hex
+    now = _now()
+    config = run.config
+    t0 = time.perf_counter()
+    store.write(UPSERT_RUN, runId=p.run_id, model=p.model, text=config.get("text"), encoder=config.get("encoder"),
+                params=json.dumps(config, sort_keys=True, default=str),
+                metrics=json.dumps(run.metrics, sort_keys=True, default=str),
+                calibration=json.dumps(p.calibration.to_dict()), target=run.target_relation,
+                fingerprint=run.fingerprint, now=now, writeId=write_id)
+    written = store.write_batches(CREATE_EDGES, edge_rows(run, p, write_id, now), batch_size=batch_size,
+                                  total=len(p.selection), desc=f"writing {p.run_id}", unit="edges")
+    t1 = time.perf_counter()
+    diseases, counts = np.unique(p.selection.tails, return_counts=True)
+    links = [{"d": run.entity_ids[d], "n": int(n)} for d, n in zip(diseases, counts)]
+    store.write(CREATE_LINKS, runId=p.run_id, writeId=write_id, rows=links)
+    store.write(SWITCH, runId=p.run_id, writeId=write_id, edgeCount=written, now=now, **p.options)
+    t2 = time.perf_counter()
+    removed = delete_edges(store, p.run_id, keep=write_id)
+    t3 = time.perf_counter()
+    return {"run_id": p.run_id, "write_id": write_id, "edges": written, "diseases": len(links),
+            "removed_stale": removed, "seconds": {"write": t1 - t0, "switch": t2 - t1, "cleanup": t3 - t2}}
+
+
+def summary(p: Plan, run: RunLike, limit: int = 10) -> list[dict[str, Any]]:
+    """The best ``limit`` selected pairs by score, as rows for a table."""
+    sel = p.selection
+    order = np.argsort(-sel.scores, kind="stable")[:limit]
+    ranks = sel.rank
+    return [{"compound": run.entity_ids[sel.heads[i]], "disease": run.entity_ids[sel.tails[i]],
+             "score": float(sel.scores[i]), "probability": float(p.probabilities[i]), "rank": int(ranks[i])}
+            for i in order]
+
+
+def graph_runs(store: GraphStore) -> list[dict[str, Any]]:
+    """Every ModelRun node's properties (params/metrics/calibration parsed from JSON)."""
+    rows = store.read("MATCH (m:ModelRun) RETURN properties(m) AS m ORDER BY m.runId")
+    out = []
+    for row in rows:
+        props = dict(row["m"])
+        for key in ("params", "metrics", "calibration"):
+            if isinstance(props.get(key), str):
+                try:
+                    props[key] = json.loads(props[key])
+                except json.JSONDecodeError:
+                    pass
+        out.append(props)
+    return out
+
+
+def delete_run(store: GraphStore, run_id: str) -> dict[str, Any]:
+    """Remove a ModelRun node and every edge it wrote; RunNotFound lists the runs in the graph."""
+    exists = store.read("MATCH (m:ModelRun {runId: $runId}) RETURN count(m) AS n", runId=run_id)[0]["n"]
+    if not exists:
+        known = [r["runId"] for r in graph_runs(store)]
+        raise RunNotFound(f"no ModelRun {run_id!r} in the graph; runs there: {', '.join(known) or 'none'}")
+    removed = delete_edges(store, run_id, keep=None)
+    store.write("MATCH (m:ModelRun {runId: $runId}) DETACH DELETE m", runId=run_id)
+    return {"run_id": run_id, "deleted": True, "edges_removed": removed}
