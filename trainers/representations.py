@@ -1,0 +1,126 @@
+"""Entity representations: a plain embedding table, and the LLaDR mix with frozen text vectors.
+
+Every representation maps entity indices to vectors of width ``dim`` and may add an auxiliary
+loss (LLaDR's anchor). The GNN encoder in ``gnn.py`` is one more representation.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+import torch
+from torch import Tensor, nn
+from torch.nn import functional as F
+
+#: initialises an entity table in place (supplied by the score function).
+Init = Callable[[Tensor], None]
+
+
+class EntityRepresentation(nn.Module):
+    """Maps entity indices (any shape) to vectors (shape + (dim,))."""
+
+    num_entities: int
+    dim: int
+
+    def forward(self, idx: Tensor) -> Tensor:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def auxiliary_loss(self, idx: Tensor) -> Tensor:
+        """Extra loss over the entities in ``idx`` (zero unless a subclass adds one)."""
+        return idx.new_zeros((), dtype=torch.float32)
+
+    def reset_parameters(self, init: Init) -> None:
+        """Re-initialise learned tables with ``init`` and other layers with their defaults."""
+        raise NotImplementedError
+
+    def all(self) -> Tensor:
+        """Vectors of every entity, (num_entities, dim)."""
+        device = next(self.parameters()).device
+        return self(torch.arange(self.num_entities, device=device))
+
+
+class Embedding(EntityRepresentation):
+    """A free vector per entity. ``sparse=True`` gives sparse gradients (for SparseAdam)."""
+
+    def __init__(self, num_entities: int, dim: int, sparse: bool = True) -> None:
+        super().__init__()
+        self.num_entities, self.dim = num_entities, dim
+        self.table = nn.Embedding(num_entities, dim, sparse=sparse)
+
+    def forward(self, idx: Tensor) -> Tensor:
+        return self.table(idx)
+
+    def reset_parameters(self, init: Init) -> None:
+        init(self.table.weight.data)
+
+
+class TextProjection(nn.Module):
+    """P(t): fits text vectors to the model width, by a learned linear map or LLaDR's slicing."""
+
+    def __init__(self, text_dim: int, dim: int, mode: str = "linear") -> None:
+        super().__init__()
+        if mode not in ("linear", "slice"):
+            raise ValueError(f"projection must be 'linear' or 'slice', got {mode!r}")
+        if mode == "slice" and text_dim < dim:
+            raise ValueError(f"projection 'slice' needs text width >= model width ({text_dim} < {dim}); use 'linear'")
+        self.mode = mode
+        self.dim = dim
+        self.linear = nn.Linear(text_dim, dim) if mode == "linear" else None
+
+    def reset_parameters(self) -> None:
+        if self.linear is not None:
+            self.linear.reset_parameters()
+
+    def forward(self, t: Tensor) -> Tensor:
+        return self.linear(t) if self.linear is not None else t[..., : self.dim]
+
+
+class TextMix(EntityRepresentation):
+    """LLaDR (arXiv 2510.12181): e = rho * E + (1 - rho) * P(t) for entities with text, E otherwise.
+
+    The auxiliary loss is the anchor ``zeta2 * mean(1 - cos(e, P(t)))`` over the entities with
+    text in the batch, which keeps the structural embedding close to the text's meaning.
+
+    Args:
+        base: the structural representation E (usually :class:`Embedding`).
+        text: frozen text vectors ``[name ; description]``, (num_entities, text_dim).
+        mask: which entities have text, (num_entities,) bool.
+        rho: weight of E in the mix (default: 0.6).
+        zeta2: anchor weight (default: 0.5).
+        projection: 'linear' (learned) or 'slice' (the paper's) (default: 'linear').
+    """
+
+    def __init__(self, base: EntityRepresentation, text: np.ndarray, mask: np.ndarray, rho: float = 0.6,
+                 zeta2: float = 0.5, projection: str = "linear") -> None:
+        super().__init__()
+        if len(text) != base.num_entities or len(mask) != base.num_entities:
+            raise ValueError(f"text has {len(text)} rows and mask {len(mask)} for {base.num_entities} entities")
+        if not 0.0 <= rho <= 1.0:
+            raise ValueError(f"rho must be in [0, 1], got {rho}")
+        self.base = base
+        self.num_entities, self.dim = base.num_entities, base.dim
+        self.rho, self.zeta2 = rho, zeta2
+        # Text is input data, not a parameter: kept out of checkpoints (non-persistent).
+        self.register_buffer("text", torch.as_tensor(text, dtype=torch.float32), persistent=False)
+        self.register_buffer("mask", torch.as_tensor(mask, dtype=torch.bool), persistent=False)
+        self.projection = TextProjection(self.text.shape[1], base.dim, projection)
+
+    def _parts(self, idx: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+        e, p, m = self.base(idx), self.projection(self.text[idx]), self.mask[idx]
+        mixed = torch.where(m.unsqueeze(-1), self.rho * e + (1.0 - self.rho) * p, e)
+        return mixed, p, m
+
+    def forward(self, idx: Tensor) -> Tensor:
+        return self._parts(idx)[0]
+
+    def reset_parameters(self, init: Init) -> None:
+        self.base.reset_parameters(init)
+        self.projection.reset_parameters()
+
+    def auxiliary_loss(self, idx: Tensor) -> Tensor:
+        idx = torch.unique(idx)
+        mixed, p, m = self._parts(idx)
+        if not bool(m.any()):
+            return mixed.new_zeros(())
+        return self.zeta2 * (1.0 - F.cosine_similarity(mixed[m], p[m], dim=-1)).mean()

@@ -1,0 +1,91 @@
+"""Load a finished run back from its directory: vocabularies, split, final vectors, scoring."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from repurpose.trainers.evaluate import classification_scores
+from repurpose.trainers.model import Embeddings
+from repurpose.trainers.scores import make_interaction
+from repurpose.trainers.split import Split
+
+
+@dataclass
+class LoadedRun:
+    """A trained model, ready to score: what the write-back of predictions needs."""
+
+    run_id: str
+    run_dir: Path
+    config: dict
+    metrics: dict
+    entity_ids: list[str]
+    relation_types: list[str]
+    target_relation: str
+    known_pairs: set[tuple[int, int]]
+    fingerprint: str
+    embeddings: Embeddings = field(repr=False)
+    split: Split = field(repr=False)
+
+    def _relation(self, relation: int | None) -> int:
+        if relation is not None:
+            return relation
+        if not self.target_relation:
+            raise ValueError(f"run {self.run_id} has no target relation; pass relation=")
+        return self.relation_types.index(self.target_relation)
+
+    @torch.no_grad()
+    def score(self, heads: torch.Tensor, tails: torch.Tensor, relation: int | None = None,
+              batch_size: int = 1024) -> torch.Tensor:
+        """Score matrix [len(heads), len(tails)] for relation (default target), raw model scores, no grad, batched."""
+        rel = self._relation(relation)
+        heads, tails = torch.as_tensor(heads, dtype=torch.long), torch.as_tensor(tails, dtype=torch.long)
+        out = [self.embeddings.score_tails(part, torch.full_like(part, rel), tails)
+               for part in heads.split(batch_size)]
+        return torch.cat(out) if out else torch.empty(0, len(tails))
+
+    def validation_scores(self) -> tuple[np.ndarray, np.ndarray]:
+        """(scores, labels) on the validation split: positives + sampled negatives, for probability calibration."""
+        return classification_scores(self.embeddings, self.split.valid, self.split.negatives["valid"],
+                                     self._relation(None))
+
+
+def load_run(run_dir_or_id: str | Path, runs_root: Path | None = None) -> LoadedRun:
+    """Load ``runs_root/<run_id>`` (or a run directory path) written by ``train()``."""
+    run_dir = Path(run_dir_or_id)
+    if not (run_dir / "config.json").is_file() and runs_root is not None:
+        run_dir = Path(runs_root) / str(run_dir_or_id)
+    if not (run_dir / "config.json").is_file():
+        raise FileNotFoundError(f"no run at {run_dir} (expected config.json there); see `platform train`")
+    config = json.loads((run_dir / "config.json").read_text())
+    metrics_path = run_dir / "metrics.json"
+    metrics = json.loads(metrics_path.read_text()) if metrics_path.is_file() else {}
+    vocab = json.loads((run_dir / "vocab.json").read_text())
+    split = Split.load(run_dir / "split.npz")
+    checkpoint = torch.load(run_dir / "model.pt", map_location="cpu", weights_only=True)
+    embeddings = Embeddings(checkpoint["entities"], checkpoint["relations"], make_interaction(config["model"]))
+    return LoadedRun(run_id=config["run_id"], run_dir=run_dir, config=config, metrics=metrics,
+                     entity_ids=vocab["entity_ids"], relation_types=vocab["relation_types"],
+                     target_relation=config.get("target") or "",
+                     known_pairs={(int(h), int(t)) for h, t in split.known.tolist()},
+                     fingerprint=config.get("fingerprint", ""), embeddings=embeddings, split=split)
+
+
+def list_runs(runs_root: Path) -> list[dict]:
+    """One summary per run under ``runs_root`` (newest first): id, model, text, split, test MRR."""
+    out = []
+    for config_path in sorted(Path(runs_root).glob("*/config.json"), reverse=True):
+        config = json.loads(config_path.read_text())
+        metrics_path = config_path.parent / "metrics.json"
+        metrics = json.loads(metrics_path.read_text()) if metrics_path.is_file() else {}
+        test = metrics.get("test", {})
+        out.append({"run_id": config["run_id"], "run_dir": str(config_path.parent), "model": config["model"],
+                    "text": config["text"], "encoder": config["encoder"], "split": config["split"],
+                    "target": config.get("target"), "seed": config["seed"], "fingerprint": config.get("fingerprint"),
+                    "test_mrr": test.get("filtered", {}).get("mrr"), "test_auroc": test.get("auroc"),
+                    "complete": metrics_path.is_file()})
+    return out
