@@ -1,0 +1,74 @@
+"""``platform writeback``: score every Compound x Disease pair with a run and write the top k as edges."""
+
+from __future__ import annotations
+
+import click
+
+from repurpose.cli_support import emit, format_table, graph_options, json_option, warn
+from repurpose.config import Settings
+from repurpose.store import open_store
+
+PER_CHOICES = ("compound", "disease", "both")
+
+
+@click.command("writeback")
+@click.option("--run", "run_id", required=True, metavar="RUN_ID", help="Run id (see `platform runs`) or run directory.")
+@click.option("--top-k", type=click.IntRange(min=1), default=50, show_default=True,
+              help="Predictions kept per compound (or per disease).")
+@click.option("--per", type=click.Choice(PER_CHOICES), default="compound", show_default=True,
+              help="Whose top k: each compound's diseases, each disease's compounds, or the union of both.")
+@click.option("--min-score", type=float, default=None, help="Leave out pairs whose raw score is below this.")
+@click.option("--include-known", is_flag=True,
+              help="Also write pairs already linked by a curated TREATS_* edge (left out by default).")
+@click.option("--dry-run", is_flag=True, help="Score and report, write nothing.")
+@click.option("--chunk-size", type=click.IntRange(min=1), default=1024, show_default=True,
+              help="Compounds scored per block (memory: chunk x diseases scores).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=20_000, show_default=True,
+              help="Edges per write transaction.")
+@graph_options
+@json_option
+def command(run_id: str, top_k: int, per: str, min_score: float | None, include_known: bool, dry_run: bool,
+            chunk_size: int, batch_size: int, settings: Settings, as_json: bool) -> None:
+    """Write a run's predicted treatments as PREDICTED_TREATS edges.
+
+    Scores every Compound x Disease pair of the run's vocabulary, leaves out known treatments
+    (the run's training data and the graph's current TREATS_* edges) unless --include-known,
+    keeps the top k, and writes (:Compound)-[:PREDICTED_TREATS {score, probability, rank,
+    runId, ...}]->(:Disease) plus a (:ModelRun) node. Re-running replaces the run's edges
+    atomically for readers; other runs are untouched. See docs/writeback.md.
+
+    \b
+    Examples:
+      platform writeback --run 20261123-131500-rotate-llm-3f2a
+      platform writeback --run 20261123-131500-rotate-llm-3f2a --per both --top-k 20 --dry-run
+      platform writeback --run 20261123-131500-rotate-llm-3f2a --min-score -5 --json
+    """
+    from repurpose import writeback
+
+    run = writeback.open_run(run_id, settings)
+    with open_store(settings) as store:
+        p = writeback.plan(run, store, top_k=top_k, per=per, min_score=min_score,
+                           include_known=include_known, chunk_size=chunk_size)
+        result = {"run_id": run.run_id, "model": p.model, "dry_run": dry_run, "compounds": len(p.compounds),
+                  "diseases": len(p.diseases), "known_left_out": len(p.excluded), "selected": len(p.selection),
+                  **p.options, "calibration": p.calibration.to_dict(), "seconds": dict(p.seconds)}
+        if not dry_run:
+            if not len(p.selection):
+                warn("nothing to write: no pair passed the filters")
+            written = writeback.write(run, store, p, batch_size=batch_size)
+            result.update(edges=written["edges"], write_id=written["write_id"],
+                          removed_stale=written["removed_stale"])
+            result["seconds"].update(written["seconds"])
+    top = writeback.summary(p, run)
+    result["top"] = top
+
+    def human() -> None:
+        verb = "would write" if dry_run else "wrote"
+        click.echo(f"run {run.run_id} ({p.model}): {len(p.compounds)} compounds x {len(p.diseases)} diseases, "
+                   f"{len(p.excluded)} known pairs left out; {verb} {len(p.selection)} PREDICTED_TREATS edges "
+                   f"(top {top_k} per {per})")
+        if not dry_run:
+            click.echo(f"writeId {result['write_id']}; removed {result['removed_stale']} stale edges of this run")
+        click.echo(format_table(top, ["compound", "disease", "score", "probability", "rank"]))
+
+    emit(result, as_json, human)
