@@ -1,0 +1,95 @@
+// Graph-RAG queries used by `platform ask` (repurpose.rag). Every value is a $parameter.
+// Each block also runs as-is in Neo4j Browser once its parameters are set.
+
+// name: name_index    params: (none)
+// Every named concept node in one record (one collect() is ~4x faster than row by row over Bolt).
+MATCH (n:Entity)
+WHERE n.name IS NOT NULL
+RETURN collect([n.id, n.name, labels(n), n.synonyms]) AS rows;
+
+// name: name_embeddings    params: (none)
+// Nodes that carry a name vector, for exact cosine linking when the server has no vector index.
+MATCH (n:Entity)
+WHERE n.nameEmbedding IS NOT NULL
+RETURN collect([n.id, n.nameEmbedding]) AS rows;
+
+// name: vector_link    params: $index, $k, $vector
+// Neo4j 5 only (needs a vector index on nameEmbedding): nearest names to the mention's vector.
+CALL db.index.vector.queryNodes($index, $k, $vector) YIELD node, score
+RETURN node.id AS id, score;
+
+// name: descriptions    params: $ids, $k
+MATCH (n:Entity)
+WHERE n.id IN $ids
+RETURN n.id AS id, n.name AS name, [l IN labels(n) WHERE l <> 'Entity'][0] AS kind,
+       n.description AS description, n.curatedDescription AS curatedDescription
+ORDER BY id
+LIMIT $k;
+
+// name: curated_treatments    params: $ids, $k
+// Known treatments (TREATS_CtD: disease-modifying; PALLIATES_CpD: symptomatic) of or by the linked nodes.
+CALL {
+  MATCH (d:Disease) WHERE d.id IN $ids
+  MATCH (c:Compound)-[r:TREATS_CtD|PALLIATES_CpD]->(d)
+  RETURN c, r, d
+  UNION
+  MATCH (c:Compound) WHERE c.id IN $ids
+  MATCH (c)-[r:TREATS_CtD|PALLIATES_CpD]->(d:Disease)
+  RETURN c, r, d
+}
+RETURN c.id AS compoundId, c.name AS compound, type(r) AS relation, d.id AS diseaseId, d.name AS disease
+ORDER BY relation DESC, compound, disease
+LIMIT $k;
+
+// name: predicted_treatments    params: $ids, $k
+// Model predictions (PREDICTED_TREATS), never mixed with curated edges; best rank first.
+CALL {
+  MATCH (d:Disease) WHERE d.id IN $ids
+  MATCH (c:Compound)-[p:PREDICTED_TREATS]->(d)
+  RETURN c, p, d
+  UNION
+  MATCH (c:Compound) WHERE c.id IN $ids
+  MATCH (c)-[p:PREDICTED_TREATS]->(d:Disease)
+  RETURN c, p, d
+}
+RETURN c.id AS compoundId, c.name AS compound, d.id AS diseaseId, d.name AS disease,
+       p.score AS score, p.probability AS probability, p.rank AS rank, p.runId AS runId, p.model AS model
+ORDER BY rank, score DESC, compoundId, diseaseId
+LIMIT $k;
+
+// name: mechanism_paths    params: $ids, $k
+// Compound -BINDS_CbG-> Gene <-ASSOCIATES_DaG- Disease, per compound-disease pair, most shared genes first.
+CALL {
+  MATCH (d:Disease) WHERE d.id IN $ids
+  MATCH (d)-[:ASSOCIATES_DaG]->(g:Gene)<-[:BINDS_CbG]-(c:Compound)
+  RETURN c, g, d
+  UNION
+  MATCH (c:Compound) WHERE c.id IN $ids
+  MATCH (c)-[:BINDS_CbG]->(g:Gene)<-[:ASSOCIATES_DaG]-(d:Disease)
+  RETURN c, g, d
+}
+WITH c, d, g ORDER BY g.name
+WITH c, d, collect(g.id) AS geneIds, collect(g.name) AS genes
+RETURN c.id AS compoundId, c.name AS compound, d.id AS diseaseId, d.name AS disease, geneIds, genes
+ORDER BY size(geneIds) DESC, compound, disease
+LIMIT $k;
+
+// name: pharmacologic_classes    params: $ids, $k
+// Classes of the linked compounds, members of linked classes, and classes of the compounds that
+// treat, palliate or are predicted for a linked disease.
+CALL {
+  MATCH (pc:PharmacologicClass) WHERE pc.id IN $ids
+  MATCH (pc)-[:INCLUDES_PCiC]->(c:Compound)
+  RETURN pc, c
+  UNION
+  MATCH (c:Compound) WHERE c.id IN $ids
+  MATCH (pc:PharmacologicClass)-[:INCLUDES_PCiC]->(c)
+  RETURN pc, c
+  UNION
+  MATCH (d:Disease) WHERE d.id IN $ids
+  MATCH (pc:PharmacologicClass)-[:INCLUDES_PCiC]->(c:Compound)-[:TREATS_CtD|PALLIATES_CpD|PREDICTED_TREATS]->(d)
+  RETURN pc, c
+}
+RETURN pc.id AS classId, pc.name AS class, c.id AS compoundId, c.name AS compound
+ORDER BY class, compound
+LIMIT $k;
