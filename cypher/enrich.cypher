@@ -1,0 +1,40 @@
+// Queries of `platform enrich` and `platform embed` (repurpose.enrich). `{label}` is a node label,
+// checked by repurpose.cypher_safety.identifier() before it is formatted in; values are $parameters.
+
+// name: entities_to_enrich    params: none (label formatted in)
+MATCH (n:Entity:{label}) WHERE n.name IS NOT NULL
+RETURN collect([n.id, n.name, n.description IS NOT NULL, n.descriptionModel, n.descriptionPrompt]) AS rows
+
+// name: neighbor_facts    params: $ids = [id], $per_type = int
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})-[r]-(m:Entity)
+WITH id, type(r) AS rel, startNode(r) = n AS outgoing,
+     [l IN labels(m) WHERE l <> 'Entity'][0] AS kind, m.name AS name
+ORDER BY id, rel, name
+WITH id, rel, outgoing, kind, collect(name)[0..$per_type] AS names
+RETURN id, collect([rel, outgoing, kind, names]) AS facts
+
+// name: known_ids    params: $ids = [id]
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+RETURN collect([n.id, n.description IS NOT NULL, n.curatedDescription IS NOT NULL]) AS rows
+
+// name: set_description    params: $rows = [{id, description, model, prompt, at}]
+UNWIND $rows AS row
+MATCH (n:Entity {id: row.id})
+SET n.description = row.description, n.descriptionModel = row.model,
+    n.descriptionPrompt = row.prompt, n.descriptionAt = row.at
+
+// name: set_curated_description    params: $rows = [{id, description}]
+UNWIND $rows AS row
+MATCH (n:Entity {id: row.id})
+SET n.curatedDescription = row.description
+
+// name: texts_to_embed    params: none (label formatted in)
+MATCH (n:Entity:{label}) WHERE n.name IS NOT NULL
+RETURN collect([n.id, n.name, n.description, n.curatedDescription, n.embeddingHash]) AS rows
+
+// name: set_embeddings    params: $rows = [{id, props: {nameEmbedding, ..., embeddingModel, embeddingHash}}]
+UNWIND $rows AS row
+MATCH (n:Entity {id: row.id})
+SET n += row.props

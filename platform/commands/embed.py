@@ -1,0 +1,44 @@
+"""``platform embed``: sentence-transformer vectors of names and descriptions on concept nodes."""
+
+from __future__ import annotations
+
+import click
+
+from repurpose.cli_support import emit, graph_options, json_option
+from repurpose.config import Settings
+from repurpose.store import open_store
+
+
+@click.command("embed")
+@click.option("--model", default=None, metavar="NAME_OR_PATH",
+              help="sentence-transformers model: a local folder or a cached name, loaded offline "
+                   "[PLATFORM_ENCODER; default all-MiniLM-L6-v2, shipped].")
+@click.option("--label", "labels", multiple=True, metavar="LABEL",
+              help="Node label to embed; repeat for more [default: every Entity node].")
+@click.option("--overwrite", is_flag=True, help="Re-encode every text, changed or not.")
+@click.option("--batch-size", type=click.IntRange(1), default=64, show_default=True, help="Texts per encoder batch.")
+@graph_options
+@json_option
+def command(model: str | None, labels: tuple[str, ...], overwrite: bool, batch_size: int, settings: Settings,
+            as_json: bool) -> None:
+    """Write nameEmbedding, descriptionEmbedding and curatedDescriptionEmbedding (where the texts exist).
+
+    Also writes embeddingModel and embeddingHash (per-text hashes), so a re-run encodes only
+    texts that changed. On Neo4j, cosine vector indexes are created per label and property.
+
+    \b
+    Examples:
+      platform embed
+      platform embed --label Compound --label Disease --model ./models/bge-small-en-v1.5 --json
+    """
+    from repurpose.enrich.embed import DEFAULT_LABELS, embed
+    from repurpose.text_encoder import load_encoder
+
+    name = model or settings.encoder
+    encoder = load_encoder(name)
+    with open_store(settings) as store:
+        stats = embed(store, encoder, name, labels or DEFAULT_LABELS, batch_size=batch_size, overwrite=overwrite)
+    result = stats.as_dict()
+    emit(result, as_json, f"embedded {result['updated']} nodes ({result['texts']} texts, {result['texts_per_s']}/s "
+                          f"encoding), {result['unchanged']} unchanged, of {result['nodes']}; dimension "
+                          f"{result['dimension']}, model {name}")

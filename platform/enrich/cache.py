@@ -1,0 +1,75 @@
+"""The answer cache: SQLite in ``<data_dir>/enrich-cache.sqlite``, one row per (entity, template, model).
+
+Every accepted answer is committed as soon as it arrives, so an interrupted run (Ctrl-C, a dead
+endpoint) loses nothing: the next run finds those answers here and requests only the rest.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+from typing import Iterable
+
+CACHE_FILE = "enrich-cache.sqlite"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS answers (
+    entity_id TEXT NOT NULL,
+    template_hash TEXT NOT NULL,
+    model TEXT NOT NULL,
+    prompt_id TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    tokens INTEGER NOT NULL DEFAULT 0,
+    created_at REAL NOT NULL,
+    PRIMARY KEY (entity_id, template_hash, model)
+)
+"""
+_CHUNK = 900  # below SQLite's default limit of host parameters per statement
+
+
+class AnswerCache:
+    """Accepted LLM answers keyed by entity id, prompt template hash and model name."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(path, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute(_SCHEMA)
+
+    @classmethod
+    def in_dir(cls, data_dir: Path) -> "AnswerCache":
+        """The cache file of a data directory."""
+        return cls(Path(data_dir) / CACHE_FILE)
+
+    def get_many(self, ids: Iterable[str], template_hash: str, model: str) -> dict[str, str]:
+        """Cached answers for ``ids`` under this template and model, by entity id."""
+        ids = list(ids)
+        found: dict[str, str] = {}
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start:start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT entity_id, answer FROM answers WHERE template_hash = ? AND model = ? "
+                f"AND entity_id IN ({marks})", [template_hash, model, *chunk])
+            found.update(rows)
+        return found
+
+    def put(self, entity_id: str, template_hash: str, model: str, prompt_id: str, answer: str,
+            tokens: int = 0) -> None:
+        """Store (and commit) one accepted answer."""
+        self._db.execute("INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         (entity_id, template_hash, model, prompt_id, answer, tokens, time.time()))
+
+    def __len__(self) -> int:
+        return self._db.execute("SELECT count(*) FROM answers").fetchone()[0]
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> "AnswerCache":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

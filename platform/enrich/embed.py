@@ -1,0 +1,129 @@
+"""Text vectors for concept nodes: ``nameEmbedding``, ``descriptionEmbedding``, ``curatedDescriptionEmbedding``.
+
+Nodes are read with one ``collect()`` query per label. Each text's hash (with the encoder's name)
+is kept in ``embeddingHash``, so a re-run encodes only texts that changed. Vectors go back with
+``write_batches``; on Neo4j a vector index per label and property is created, on ArcadeDB
+(no vector index) that step is skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Sequence
+
+from repurpose.cypher_safety import identifier
+from repurpose.enrich.queries import query
+from repurpose.store import GraphStore
+
+#: Text property -> vector property, in the order of ``embeddingHash``'s parts.
+TEXT_FIELDS = (("name", "nameEmbedding"), ("description", "descriptionEmbedding"),
+               ("curatedDescription", "curatedDescriptionEmbedding"))
+DEFAULT_LABELS = ("Entity",)
+
+
+def text_hash(model: str, text: str | None) -> str:
+    """12 hex digits naming (encoder, text); empty for a missing text."""
+    if not text:
+        return ""
+    return hashlib.sha256(f"{model}\x1f{text}".encode()).hexdigest()[:12]
+
+
+def node_hash(model: str, texts: Sequence[str | None]) -> str:
+    """``embeddingHash``: the per-text hashes joined by commas, in ``TEXT_FIELDS`` order."""
+    return ",".join(text_hash(model, t) for t in texts)
+
+
+def changed_fields(model: str, texts: Sequence[str | None], stored: str | None) -> list[int]:
+    """Indexes of ``texts`` whose vector is missing or stale under ``stored`` (a previous ``embeddingHash``)."""
+    old = (stored or "").split(",")
+    old += [""] * (len(texts) - len(old))
+    return [i for i, t in enumerate(texts) if text_hash(model, t) != old[i]]
+
+
+@dataclass
+class EmbedStats:
+    """Counts for ``platform embed``."""
+
+    model: str
+    dimension: int = 0
+    nodes: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    texts: int = 0
+    seconds: float = 0.0
+    encode_seconds: float = 0.0
+    indexes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        out = dict(self.__dict__)
+        out["seconds"] = round(self.seconds, 3)
+        out["encode_seconds"] = round(self.encode_seconds, 3)
+        out["texts_per_s"] = round(self.texts / self.encode_seconds, 1) if self.encode_seconds else None
+        return out
+
+
+def read_nodes(store: GraphStore, labels: Sequence[str]) -> dict[str, list]:
+    """id -> [name, description, curatedDescription, embeddingHash] for named nodes of ``labels``."""
+    nodes: dict[str, list] = {}
+    for label in labels:
+        for node_id, *rest in store.read(query("texts_to_embed", label))[0]["rows"]:
+            nodes.setdefault(node_id, rest)
+    return nodes
+
+
+def _rows(encoder: Any, model: str, work: list[tuple[str, list, list[int]]], stats: EmbedStats,
+          chunk: int, batch_size: int) -> Iterator[dict[str, Any]]:
+    """Encode the changed texts chunk by chunk (unique texts once) and yield one write row per node."""
+    for start in range(0, len(work), chunk):
+        part = work[start:start + chunk]
+        unique = sorted({texts[i] for _, texts, idx in part for i in idx if texts[i]})
+        began = time.perf_counter()
+        vectors = encoder.encode(unique, batch_size=batch_size, convert_to_numpy=True, show_progress_bar=False)
+        stats.encode_seconds += time.perf_counter() - began
+        stats.texts += len(unique)
+        by_text = dict(zip(unique, vectors.tolist()))
+        for node_id, texts, idx in part:
+            props: dict[str, Any] = {TEXT_FIELDS[i][1]: by_text.get(texts[i]) for i in idx}
+            props["embeddingModel"] = model
+            props["embeddingHash"] = node_hash(model, texts)
+            yield {"id": node_id, "props": props}
+
+
+def vector_indexes(store: GraphStore, labels: Sequence[str], dimension: int) -> list[str]:
+    """Create a cosine vector index per label and vector property on Neo4j; none on ArcadeDB."""
+    if not store.capabilities.vector_index:
+        return []
+    made = []
+    for label in labels:
+        for _, prop in TEXT_FIELDS:
+            name = f"{label.lower()}_{prop}"
+            store.write(f"CREATE VECTOR INDEX {identifier(name, 'index name')} IF NOT EXISTS "
+                        f"FOR (n:{identifier(label, 'label')}) ON (n.{identifier(prop, 'property')}) "
+                        f"OPTIONS {{indexConfig: {{`vector.dimensions`: {int(dimension)}, "
+                        f"`vector.similarity_function`: 'cosine'}}}}")
+            made.append(name)
+    return made
+
+
+def embed(store: GraphStore, encoder: Any, model: str, labels: Sequence[str] = DEFAULT_LABELS,
+          chunk: int = 2048, batch_size: int = 64, write_batch: int = 500, overwrite: bool = False) -> EmbedStats:
+    """Encode every changed text of the named nodes of ``labels`` and write the vectors."""
+    started = time.perf_counter()
+    stats = EmbedStats(model=model, dimension=int(encoder.get_sentence_embedding_dimension()))
+    nodes = read_nodes(store, labels)
+    stats.nodes = len(nodes)
+    work = []
+    for node_id, (name, description, curated, stored) in sorted(nodes.items()):
+        texts = [name, description, curated]
+        idx = list(range(len(texts))) if overwrite else changed_fields(model, texts, stored)
+        if idx:
+            work.append((node_id, texts, idx))
+    stats.unchanged = len(nodes) - len(work)
+    stats.updated = store.write_batches(query("set_embeddings"), _rows(encoder, model, work, stats, chunk, batch_size),
+                                        batch_size=write_batch, total=len(work), desc=f"embed ({model})",
+                                        unit="nodes")
+    stats.indexes = vector_indexes(store, labels, stats.dimension)
+    stats.seconds = time.perf_counter() - started
+    return stats

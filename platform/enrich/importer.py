@@ -1,0 +1,121 @@
+"""``--from-file``: descriptions from JSON lines ``{"id", "name", "description"}`` into the graph.
+
+The same checks as LLM answers apply (markdown stripped, length bounds); a bad description is
+counted as failed and not written. Ids that are not in the graph are reported (count and first
+few), never dropped in silence. A line that is not such a JSON object raises InputError with
+file:line. ``target="curated"`` writes ``curatedDescription`` instead (DrugBank, Disease Ontology...).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Iterator
+
+from repurpose.enrich.queries import query
+from repurpose.enrich.runner import SHOWN_IDS, EnrichStats, check_progress, now_iso
+from repurpose.enrich.validate import BadAnswer, Bounds, clean_description
+from repurpose.errors import InputError
+from repurpose.store import GraphStore
+
+#: Where imported text goes: the property-writing query per target.
+TARGETS = {"description": "set_description", "curated": "set_curated_description"}
+REQUIRED = ("id", "description")
+
+
+@dataclass(frozen=True)
+class Record:
+    """One line of a descriptions file."""
+
+    id: str
+    name: str | None
+    description: str
+    model: str | None
+    line: int
+
+
+@dataclass
+class ImportStats(EnrichStats):
+    """Import counts: the enrichment counts plus ids the graph does not hold."""
+
+    unknown: int = 0
+    unknown_ids: list[str] = field(default_factory=list)
+
+
+def _open(path: Path) -> IO[str]:
+    return gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else path.open(encoding="utf-8")
+
+
+def read_records(path: Path) -> Iterator[Record]:
+    """Parse a JSON-lines file (optionally .gz); blank lines are skipped; bad lines raise InputError."""
+    if not path.is_file():
+        raise InputError("no such file; give a JSON-lines file of {\"id\", \"name\", \"description\"}", path=path)
+    with _open(path) as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"not valid JSON ({exc.msg})", path=path, line=number, text=line.strip()) from exc
+            if not isinstance(obj, dict):
+                raise InputError("expected a JSON object with id and description", path=path, line=number,
+                                 text=line.strip())
+            for key in REQUIRED:
+                if not isinstance(obj.get(key), str) or not obj[key].strip():
+                    raise InputError(f"field {key!r} missing or not a non-empty string", path=path, line=number,
+                                     text=line.strip())
+            yield Record(obj["id"].strip(), obj.get("name"), obj["description"], obj.get("model"), number)
+
+
+def _known(store: GraphStore, ids: list[str], chunk: int = 5000) -> dict[str, tuple[bool, bool]]:
+    """id -> (has description, has curated description) for the ids present in the graph."""
+    out: dict[str, tuple[bool, bool]] = {}
+    for start in range(0, len(ids), chunk):
+        for node_id, has, has_curated in store.read(query("known_ids"), ids=ids[start:start + chunk])[0]["rows"]:
+            out[node_id] = (has, has_curated)
+    return out
+
+
+def import_file(store: GraphStore, path: Path, target: str = "description", overwrite: bool = False,
+                bounds: Bounds = Bounds(), batch_size: int = 1000) -> ImportStats:
+    """Write the file's descriptions to the nodes with those ids; returns the counts."""
+    started = time.perf_counter()
+    records = list(read_records(path))
+    stats = ImportStats(entities=len(records))
+    known = _known(store, [r.id for r in records])
+    source = f"file:{path.name.removesuffix('.gz')}"
+    rows: list[dict[str, Any]] = []
+    for record in records:
+        if record.id not in known:
+            stats.unknown += 1
+            if len(stats.unknown_ids) < SHOWN_IDS:
+                stats.unknown_ids.append(record.id)
+            continue
+        if known[record.id][target == "curated"] and not overwrite:
+            stats.skipped += 1
+            continue
+        try:
+            text = clean_description(record.description, bounds)
+        except BadAnswer as exc:
+            stats.fail(f"{record.id} (line {record.line})", str(exc))
+            continue
+        rows.append({"id": record.id, "description": text, "model": record.model or source, "prompt": source,
+                     "at": now_iso()})
+    stats.done = store.write_batches(query(TARGETS[target]), rows, batch_size=batch_size, total=len(rows),
+                                     desc=f"import {path.name}", unit="nodes")
+    stats.seconds = time.perf_counter() - started
+    return stats
+
+
+def check_import(stats: ImportStats, path: Path) -> None:
+    """Raise when the file had lines but none could be written or kept."""
+    if not stats.entities or stats.done or stats.skipped:
+        return
+    if stats.unknown == stats.entities:
+        raise InputError(f"none of the {stats.unknown} ids is in the graph (first: {', '.join(stats.unknown_ids)}); "
+                         "load the graph first (platform load ...) or check the ids", path=path)
+    check_progress(stats)
