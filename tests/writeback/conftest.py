@@ -89,3 +89,10 @@ def run_id(trained_run_dir: Path, settings: Settings) -> str:
     if not target.exists():
         shutil.copytree(trained_run_dir, target)
     return trained_run_dir.name
+
+
+@pytest.fixture(scope="session")
+def curated_pairs() -> set[tuple[str, str]]:
+    """(compound id, disease id) of the slice's TREATS_CtD edges."""
+    _, edges = read_slice()
+    return {(s, o) for s, t, o in edges if t == "TREATS_CtD"}
