@@ -42,7 +42,8 @@ ORDER BY relation DESC, compound, disease
 LIMIT $k;
 
 // name: predicted_treatments    params: $ids, $k
-// Model predictions (PREDICTED_TREATS), never mixed with curated edges; best rank first.
+// Model predictions (PREDICTED_TREATS), never mixed with curated edges; best score first. Only a
+// run's current write-back is read (p.writeId = m.currentWriteId), so a write in progress is never mixed in.
 CALL {
   MATCH (d:Disease) WHERE d.id IN $ids
   MATCH (c:Compound)-[p:PREDICTED_TREATS]->(d)
@@ -52,9 +53,13 @@ CALL {
   MATCH (c)-[p:PREDICTED_TREATS]->(d:Disease)
   RETURN c, p, d
 }
+WITH c, p, d
+WHERE p.writeId IS NULL OR EXISTS { MATCH (m:ModelRun) WHERE m.runId = p.runId AND m.currentWriteId = p.writeId }
 RETURN c.id AS compoundId, c.name AS compound, d.id AS diseaseId, d.name AS disease,
-       p.score AS score, p.probability AS probability, p.rank AS rank, p.runId AS runId, p.model AS model
-ORDER BY rank, score DESC, compoundId, diseaseId
+       p.score AS score, p.probability AS probability, p.rank AS rank, p.diseaseRank AS diseaseRank,
+       p.compoundRank AS compoundRank, p.runId AS runId, p.model AS model,
+       EXISTS { MATCH (c)-[:TREATS_CtD|PALLIATES_CpD]->(d) } AS known
+ORDER BY score DESC, compoundId, diseaseId
 LIMIT $k;
 
 // name: mechanism_paths    params: $ids, $k
