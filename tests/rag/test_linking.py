@@ -1,0 +1,89 @@
+"""Entity linking against the real Hetionet slice: every pass, ambiguity, and no-match suggestions."""
+
+from __future__ import annotations
+
+import pytest
+
+from repurpose.rag.linking import EntityLinker, acronym, name_index, normalize
+from repurpose.store import GraphStore
+
+from rag.rag_slice import AD
+
+
+def link(store: GraphStore, question: str, encoder: str | None = None):
+    return EntityLinker(store, encoder).link(question)
+
+
+def test_normalize_ignores_case_apostrophes_and_punctuation() -> None:
+    assert normalize("Alzheimer’s  Disease!") == normalize("alzheimers disease") == "alzheimers disease"
+    assert normalize("Type-2 diabetes") == "type 2 diabetes"
+    assert acronym("chronic obstructive pulmonary disease") == "copd"
+    assert acronym("type 2 diabetes mellitus") == "t2dm"
+
+
+@pytest.mark.parametrize("question, expected, method", [
+    ("Which drugs could be repurposed for Alzheimer's disease, and why?", [AD], "exact"),
+    ("ALZHEIMERS DISEASE treatments", [AD], "exact"),
+    ("alzhiemers desease", [AD], "spelling"),
+    ("drugs for parkinsons", ["Disease::DOID:14330"], "partial"),
+    ("does donepezel help in alzheimer's disease", ["Compound::DB00843", AD], None),
+    ("What is Disease::DOID:9744?", ["Disease::DOID:9744"], "id"),
+])
+def test_links_the_named_nodes(rag_store: GraphStore, question: str, expected: list[str], method: str | None) -> None:
+    result = link(rag_store, question)
+    assert [c.id for c in result.linked] == expected
+    assert not result.ambiguous
+    if method:
+        assert result.linked[0].method == method
+
+
+def test_kind_priority_prefers_the_disease_over_the_pathway_of_the_same_name(rag_store: GraphStore) -> None:
+    mention = link(rag_store, "Alzheimer's disease").mentions[0]
+    assert [c.id for c in mention.candidates] == [AD, "Pathway::WP2059_r82906"]
+    assert not mention.ambiguous
+
+
+def test_an_ambiguous_name_lists_its_candidates(rag_store: GraphStore) -> None:
+    result = link(rag_store, "Which drugs treat diabetes?")
+    assert result.linked == []
+    [mention] = result.ambiguous
+    assert mention.text == "diabetes"
+    assert {c.id for c in mention.candidates} == {"Disease::DOID:9352", "Disease::DOID:9744"}
+
+
+def test_no_match_suggests_close_names(rag_store: GraphStore) -> None:
+    result = link(rag_store, "What treats galantamin-like flurbles?")
+    # "galantamin" is corrected to Galantamine; "flurbles" alone is not a name
+    assert [c.id for c in result.linked] == ["Compound::DB00674"]
+    nothing = link(rag_store, "Can memantyl help?")
+    assert nothing.mentions == []
+    assert "Compound::DB01043" in [s.id for s in nothing.suggestions]  # Memantine
+
+
+def test_common_words_are_not_gene_symbols(rag_store: GraphStore) -> None:
+    assert link(rag_store, "which chat tools bind").linked == []
+    assert [c.id for c in link(rag_store, "drugs binding CHAT").linked] == ["Gene::1103"]
+
+
+def test_embedding_pass_uses_name_vectors(rag_store: GraphStore, rag_settings) -> None:
+    from repurpose.rag import linking
+    from repurpose.text_encoder import load_encoder
+
+    encoder = load_encoder(rag_settings.encoder)
+    rows = rag_store.read("MATCH (n:Entity) RETURN n.id AS id, n.name AS name ORDER BY id")
+    vectors = encoder.encode([r["name"] for r in rows], normalize_embeddings=True)
+    rag_store.write("UNWIND $rows AS r MATCH (n:Entity {id: r.id}) SET n.nameEmbedding = r.v",
+                    rows=[{"id": r["id"], "v": v.tolist()} for r, v in zip(rows, vectors)])
+    try:
+        linking._EMBED_CACHE.clear()
+        result = link(rag_store, "drugs for dementia", rag_settings.encoder)
+        assert [(c.id, c.method) for c in result.linked] == [(AD, "embedding")]
+        assert link(rag_store, "drugs for dementia").linked == []  # no encoder: no embedding pass
+    finally:
+        rag_store.write("MATCH (n:Entity) REMOVE n.nameEmbedding")
+        linking._EMBED_CACHE.clear()
+
+
+def test_index_is_built_once_per_database(rag_store: GraphStore) -> None:
+    assert name_index(rag_store) is name_index(rag_store)
+    assert len(name_index(rag_store)) == 23
