@@ -1,0 +1,201 @@
+"""A self-contained HTML report of one training run: metrics, curves, scores, top predictions.
+
+Everything is inline (SVG charts drawn by matplotlib, CSS in a style tag): the file can be mailed
+or opened offline. Run files come from the run directory; predictions from the graph.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from repurpose.errors import InputError
+from repurpose.store import GraphStore
+
+CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:2rem auto;max-width:70rem;color:#222}
+h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{padding:.25rem .6rem;border-bottom:1px solid #eee;
+text-align:left;font-variant-numeric:tabular-nums}th{background:#f6f6f6}.num{text-align:right}
+.novel{color:#0a6}.known{color:#888}.charts{display:flex;flex-wrap:wrap;gap:1rem}.muted{color:#777}
+"""
+
+# Predictions are read from the run's current write only (``p.writeId = m.currentWriteId``), so a
+# report made while a re-run of the write-back is under way never mixes two sets.
+
+#: Top predictions per disease, known (curated TREATS_*) pairs marked; one row per prediction.
+TOP_PREDICTIONS = """
+MATCH (m:ModelRun {runId: $run_id})
+MATCH (c:Compound)-[p:PREDICTED_TREATS {runId: $run_id}]->(d:Disease)
+WHERE d.id IN $disease_ids AND p.writeId = m.currentWriteId
+OPTIONAL MATCH (c)-[t]->(d) WHERE type(t) STARTS WITH 'TREATS'
+RETURN d.id AS disease_id, d.name AS disease, c.id AS compound_id, c.name AS compound,
+       p.score AS score, p.probability AS probability, count(t) > 0 AS known
+ORDER BY disease, score DESC
+"""
+
+#: Diseases of a run with the most predictions first (ties: by name).
+RUN_DISEASES = """
+MATCH (m:ModelRun {runId: $run_id})
+MATCH (:Compound)-[p:PREDICTED_TREATS {runId: $run_id}]->(d:Disease)
+WHERE p.writeId = m.currentWriteId
+RETURN d.id AS id, d.name AS name, count(p) AS n ORDER BY n DESC, name LIMIT $limit
+"""
+
+RUN_SCORES = """
+MATCH (m:ModelRun {runId: $run_id})
+MATCH ()-[p:PREDICTED_TREATS {runId: $run_id}]->()
+WHERE p.writeId = m.currentWriteId
+RETURN collect(p.score) AS scores, collect(p.probability) AS probabilities
+"""
+
+
+@dataclass
+class RunFiles:
+    """What ``train()`` left in a run directory."""
+
+    run_dir: Path
+    config: dict
+    results: dict
+    metrics: dict = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, run_dir: Path) -> "RunFiles":
+        def load(name: str) -> dict:
+            path = run_dir / name
+            try:
+                return json.loads(path.read_text(encoding="utf-8"))
+            except FileNotFoundError as exc:
+                raise InputError(f"{name} is missing; is this a finished run directory?", path=path) from exc
+            except json.JSONDecodeError as exc:
+                raise InputError(f"not valid JSON ({exc.msg})", path=path, line=exc.lineno) from exc
+
+        results = load("results.json")
+        return cls(run_dir, load("config.json"), results, results.get("metrics") or load("metrics.json"))
+
+
+def _svg(fig: Any) -> str:
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight")
+    text = buf.getvalue()
+    return text[text.index("<svg"):]
+
+
+def _line_chart(values: Sequence[float], title: str, ylabel: str) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 3))
+    ax.plot(range(1, len(values) + 1), values, marker="o", markersize=3)
+    ax.set(title=title, xlabel="epoch", ylabel=ylabel)
+    ax.grid(alpha=0.3)
+    out = _svg(fig)
+    plt.close(fig)
+    return out
+
+
+def _histogram(values: Sequence[float], title: str, xlabel: str) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 3))
+    ax.hist(values, bins=40, color="#4a7ab5")
+    ax.set(title=title, xlabel=xlabel, ylabel="predicted edges")
+    ax.grid(alpha=0.3)
+    out = _svg(fig)
+    plt.close(fig)
+    return out
+
+
+def _table(rows: Sequence[dict[str, Any]], columns: Sequence[str], classes: Sequence[str] | None = None) -> str:
+    def cell(v: Any) -> str:
+        if isinstance(v, float):
+            return f'<td class="num">{v:.4f}</td>'
+        return f"<td>{html.escape('' if v is None else str(v))}</td>"
+
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    body = []
+    for i, row in enumerate(rows):
+        cls = f' class="{classes[i]}"' if classes else ""
+        body.append(f"<tr{cls}>" + "".join(cell(row.get(c)) for c in columns) + "</tr>")
+    return f"<table><tr>{head}</tr>{''.join(body)}</table>"
+
+
+def metric_rows(metrics: dict) -> list[dict[str, Any]]:
+    """Flatten ``metrics[part][protocol][direction]`` into table rows."""
+    rows = []
+    for part, block in metrics.items():
+        filtered = block.get("filtered", {})
+        for name, m in (("filtered (mean)", filtered), ("filtered tail", filtered.get("tail", {})),
+                        ("filtered head", filtered.get("head", {})), ("paper 50-candidate", block.get("paper50", {}))):
+            if m and "mrr" in m:
+                rows.append({"split": part, "protocol": name, "MRR": m["mrr"], "Hits@1": m.get("hits_at_1"),
+                             "Hits@3": m.get("hits_at_3"), "Hits@10": m.get("hits_at_10")})
+        if "auroc" in block:
+            rows.append({"split": part, "protocol": "AUROC / AUPRC", "MRR": block["auroc"], "Hits@1": block.get("auprc")})
+    return rows
+
+
+def build_report(run: RunFiles, store: GraphStore | None, *, diseases: int = 12, top: int = 10) -> str:
+    """The HTML text of the report; graph sections are skipped when ``store`` is None."""
+    run_id = run.results.get("run_id", run.run_dir.name)
+    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>Run {html.escape(run_id)}</title>"
+             f"<style>{CSS}</style></head><body><h1>Training run {html.escape(run_id)}</h1>"]
+    config_rows = [{"setting": k, "value": json.dumps(v) if isinstance(v, (dict, list)) else v}
+                   for k, v in sorted(run.config.items())]
+    speed = {"triples/s": run.results.get("triples_per_second"), "peak memory (MB)": run.results.get("peak_memory_mb"),
+             "training seconds": run.results.get("train_seconds")}
+    parts.append("<h2>Metrics</h2>" + _table(metric_rows(run.metrics),
+                                               ["split", "protocol", "MRR", "Hits@1", "Hits@3", "Hits@10"]))
+    parts.append("<p class='muted'>Filtered ranking over all candidates of the tail (head) kind; the paper's "
+                 "50-candidate protocol (raw) is shown for comparison only. For the AUROC row the "
+                 "Hits@1 column holds AUPRC.</p>")
+    parts.append("<h2>Training</h2>" + _table([{k: v for k, v in speed.items()}], list(speed)))
+    history = run.results.get("history", {})
+    charts = [_line_chart(history[key], title, ylabel) for key, title, ylabel in
+              (("loss", "Training loss", "loss"), ("validation_mrr", "Validation filtered MRR", "MRR"))
+              if history.get(key)]
+    if charts:
+        parts.append(f"<div class='charts'>{''.join(charts)}</div>")
+    if store is not None:
+        parts.append(_prediction_sections(store, run_id, diseases, top))
+    parts.append("<h2>Configuration</h2>" + _table(config_rows, ["setting", "value"]))
+    parts.append(f"<p class='muted'>Run directory: {html.escape(str(run.run_dir))}</p></body></html>")
+    return "".join(parts)
+
+
+def _prediction_sections(store: GraphStore, run_id: str, diseases: int, top: int) -> str:
+    found = store.read(RUN_SCORES, run_id=run_id)
+    scores = found[0] if found else {"scores": [], "probabilities": []}
+    if not scores["scores"]:
+        return ("<h2>Predictions</h2><p>No predictions of this run are in the graph yet: "
+                f"run <code>platform writeback --run {html.escape(run_id)}</code>.</p>")
+    charts = [_histogram(scores["scores"], "Raw scores of written predictions", "score")]
+    probabilities = [p for p in scores["probabilities"] if p is not None]
+    if probabilities:
+        charts.append(_histogram(probabilities, "Calibrated probabilities", "probability"))
+    out = [f"<h2>Predictions ({len(scores['scores'])} edges)</h2><div class='charts'>{''.join(charts)}</div>"]
+    chosen = store.read(RUN_DISEASES, run_id=run_id, limit=diseases)
+    rows = store.read(TOP_PREDICTIONS, run_id=run_id, disease_ids=[d["id"] for d in chosen])
+    by_disease: dict[str, list[dict]] = {}
+    for row in rows:
+        by_disease.setdefault(row["disease"], []).append(row)
+    out.append(f"<h2>Top {top} predictions per disease</h2><p class='muted'>novel = no curated TREATS edge; "
+               "known = already a curated treatment.</p>")
+    for disease, items in by_disease.items():
+        items = items[:top]
+        shown = [{"rank": i + 1, "compound": r["compound"], "id": r["compound_id"], "score": r["score"],
+                  "probability": r["probability"], "status": "known" if r["known"] else "novel"}
+                 for i, r in enumerate(items)]
+        out.append(f"<h3>{html.escape(disease)}</h3>" +
+                   _table(shown, ["rank", "compound", "id", "score", "probability", "status"],
+                          [s["status"] for s in shown]))
+    return "".join(out)
