@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,3 +111,31 @@ def read_triples_files(paths: list[Path]) -> tuple[TripleData, list[np.ndarray]]
         parts.append(np.array(rows, dtype=np.int64).reshape(-1, 3))
     data = TripleData(list(entities), list(relations), np.concatenate(parts))
     return data, parts
+
+
+def read_nodes_and_edges(nodes_path: Path, edges_path: Path) -> TripleData:
+    """Read a Hetionet-style pair of files: nodes ``id  name  kind`` and edges ``source  type  target``.
+
+    Both are tab-separated with a header row; the edges file may be gzip-compressed. Nodes keep
+    their file order; relation types are numbered in order of first appearance.
+    """
+    entity_ids, kinds = [], []
+    with open(nodes_path, encoding="utf-8") as handle:
+        next(handle)
+        for line in handle:
+            node_id, _name, kind = line.rstrip("\n").split("\t")
+            entity_ids.append(node_id)
+            kinds.append(kind)
+    index = {e: i for i, e in enumerate(entity_ids)}
+    relations: dict[str, int] = {}
+    opener = gzip.open if str(edges_path).endswith(".gz") else open
+    rows = []
+    with opener(edges_path, "rt", encoding="utf-8") as handle:
+        next(handle)
+        for line_no, line in enumerate(handle, 2):
+            source, rel, target = line.rstrip("\n").split("\t")
+            if source not in index or target not in index:
+                raise InputError("edge endpoint missing from the nodes file", path=edges_path, line=line_no,
+                                 text=line.rstrip("\n"))
+            rows.append((index[source], relations.setdefault(rel, len(relations)), index[target]))
+    return TripleData(entity_ids, list(relations), np.array(rows, dtype=np.int64), entity_kinds=kinds)

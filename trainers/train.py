@@ -2,7 +2,8 @@
 
 Defaults follow docs/ARCHITECTURE.md (LLaDR: rho 0.6, zeta2 0.5, zeta3 1.8; 128 negatives,
 batch 512, dim 400, Adam 1e-4); loss = zeta3 * (L_pos + L_neg) / 2 + anchor, with
-self-adversarial negative sampling over chunk-shared negatives and sparse embedding gradients.
+self-adversarial negative sampling over chunk-shared negatives and sparse embedding gradients
+(updated row-wise by ``optim.RowAdam``).
 The run directory holds config.json, vocab.json, split.npz, model.pt, metrics.json,
 results.json, loss.png and validation_mrr.png; the model kept is the one of the best
 validation MRR (checked every ``eval_every`` epochs).
@@ -28,6 +29,7 @@ from repurpose.trainers.data import TripleData
 from repurpose.trainers.evaluate import evaluate
 from repurpose.trainers.gnn import RGCNEncoder
 from repurpose.trainers.model import KGEModel
+from repurpose.trainers.optim import RowAdam
 from repurpose.trainers.representations import Embedding, EntityRepresentation, TextMix
 from repurpose.trainers.sampling import ChunkedSampler, self_adversarial_loss
 from repurpose.trainers.scores import make_interaction
@@ -103,13 +105,13 @@ def build_model(data: TripleData, train_rows: np.ndarray, model: str, text: str,
 
 
 def _optimizers(model: nn.Module, lr: float) -> list[torch.optim.Optimizer]:
-    """SparseAdam for sparse embedding tables, Adam for everything else."""
+    """Lazy row-wise Adam for sparse embedding tables, Adam for everything else."""
     sparse_ids = {id(m.weight) for m in model.modules() if isinstance(m, nn.Embedding) and m.sparse}
     sparse = [p for p in model.parameters() if id(p) in sparse_ids]
     dense = [p for p in model.parameters() if id(p) not in sparse_ids]
     out: list[torch.optim.Optimizer] = []
     if sparse:
-        out.append(torch.optim.SparseAdam(sparse, lr=lr))
+        out.append(RowAdam(sparse, lr=lr))
     if dense:
         out.append(torch.optim.Adam(dense, lr=lr))
     return out
@@ -167,7 +169,7 @@ def train(data: TripleData, *, model: str = "rotate", text: str = "none", encode
     ``split`` is 'random' or 'disease-holdout' (of relation ``target``), or a ready ``Split``
     (e.g. UMLS's given train/valid/test, with ``target=None`` to evaluate every relation).
     ``text`` names which text vectors ``data`` carries ('none' ignores them). ``max_seconds``
-    stops training after the epoch that crosses it. Example::
+    caps the training loop's time (checked after every batch). Example::
 
         result = train(data, model="rotate", text="llm", split="disease-holdout", seed=1)
         result.metrics["test"]["filtered"]["mrr"]
@@ -235,6 +237,8 @@ def train(data: TripleData, *, model: str = "rotate", text: str = "none", encode
             total += float(loss.detach())
             batches += 1
             seen += batch.num_positives
+            if max_seconds is not None and train_seconds + time.perf_counter() - start >= max_seconds:
+                break
         train_seconds += time.perf_counter() - start
         history["loss"].append(total / max(batches, 1))
         last = epoch == epochs or (max_seconds is not None and train_seconds >= max_seconds)
