@@ -24,16 +24,19 @@ UMLS = Path(__file__).parents[1] / "fixtures" / "umls"
 def umls_run(tmp_path_factory: pytest.TempPathFactory):
     data, (tr, va, te) = read_triples_files([UMLS / "train.txt", UMLS / "valid.txt", UMLS / "test.txt"])
     runs_root = tmp_path_factory.mktemp("runs")
-    start = time.perf_counter()
+    # CPU time, not wall time: other jobs share these 2 cores, and one thread keeps spin-waits out.
+    start = time.process_time()
     result = train(data, model="rotate", target=None, split=Split(tr, va, te), dim=100, epochs=20, lr=0.02,
                    negatives=64, batch_size=256, chunk_size=32, margin=6.0, eval_every=5, device="cpu",
-                   seed=0, runs_root=runs_root, num_threads=2)
-    return data, result, time.perf_counter() - start, runs_root
+                   seed=0, runs_root=runs_root, num_threads=1)
+    seconds = time.process_time() - start
+    torch.set_num_threads(2)
+    return data, result, seconds, runs_root
 
 
 def test_rotate_reaches_mrr_on_umls_within_a_minute(umls_run) -> None:
     data, result, seconds, _ = umls_run
-    assert seconds < 60
+    assert seconds < 60, f"training took {seconds:.0f} CPU seconds"
     assert result.metrics["test"]["count"] == 661
     assert result.metrics["test"]["filtered"]["mrr"] >= 0.6
     assert result.metrics["test"]["filtered"]["hits_at_10"] > result.metrics["test"]["filtered"]["hits_at_1"]
