@@ -1,0 +1,76 @@
+"""Export from the real embedded ArcadeDB server: same triples and text as the source files, cached."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+from repurpose.trainers.data import read_nodes_and_edges
+from repurpose.trainers.export import cached_export, export_graph, graph_fingerprint
+
+SLICE = Path(__file__).parents[1] / "fixtures" / "hetionet-writeback"
+
+
+def _load_graph(store, data) -> None:
+    """Write the slice with plain UNWIND/CREATE queries, text vectors on every third compound."""
+    kinds = sorted(set(data.entity_kinds))
+    for kind in kinds:
+        rows = [{"id": e, "name": e.split("::")[-1]} for e, k in zip(data.entity_ids, data.entity_kinds) if k == kind]
+        store.write(f"UNWIND $rows AS r CREATE (n:Entity:`{kind}` {{id: r.id, name: r.name}})", rows=rows)
+    for r, rel in enumerate(data.relation_types):
+        sel = data.triples[data.triples[:, 1] == r]
+        rows = [{"s": data.entity_ids[h], "t": data.entity_ids[t]} for h, _, t in sel.tolist()]
+        store.write(f"UNWIND $rows AS r MATCH (a:Entity {{id: r.s}}) MATCH (b:Entity {{id: r.t}}) "
+                    f"CREATE (a)-[:`{rel}`]->(b)", rows=rows)
+    text = [{"id": e, "name": [float(i), 1.0, 0.0], "desc": [0.5, float(i), 2.0]}
+            for i, e in enumerate(data.entity_ids) if e.startswith("Compound::") and i % 3 == 0]
+    store.write("UNWIND $rows AS r MATCH (n:Entity {id: r.id}) "
+                "SET n.nameEmbedding = r.name, n.descriptionEmbedding = r.desc", rows=text)
+    # a written-back prediction, which must never become training data
+    store.write("MATCH (a:Compound), (b:Disease) WITH a, b LIMIT 1 CREATE (a)-[:PREDICTED_TREATS {score: 0.9}]->(b)")
+
+
+def test_export_matches_source_and_is_cached(store, tmp_path) -> None:
+    source = read_nodes_and_edges(SLICE / "nodes.tsv", SLICE / "edges.tsv")
+    _load_graph(store, source)
+
+    start = time.perf_counter()
+    data, from_cache = cached_export(store, tmp_path, "llm")
+    seconds = time.perf_counter() - start
+    assert not from_cache
+    print(f"exported {len(data.triples)} edges in {seconds:.2f} s")
+
+    assert sorted(data.entity_ids) == sorted(source.entity_ids)
+    assert "PREDICTED_TREATS" not in data.relation_types
+    assert sorted(data.relation_types) == sorted(source.relation_types)
+    as_ids = {(data.entity_ids[h], data.relation_types[r], data.entity_ids[t]) for h, r, t in data.triples.tolist()}
+    expected = {(source.entity_ids[h], source.relation_types[r], source.entity_ids[t])
+                for h, r, t in source.triples.tolist()}
+    assert as_ids == expected and len(data.triples) == len(source.triples)
+    kinds = dict(zip(data.entity_ids, data.entity_kinds))
+    assert kinds == dict(zip(source.entity_ids, source.entity_kinds))
+
+    features, mask = data.text_features()
+    i = source.entity_ids.index(next(e for e in source.entity_ids if e.startswith("Compound::")))
+    row = features[data.entity_ids.index(source.entity_ids[i])]
+    np.testing.assert_allclose(row, [float(i), 1.0, 0.0, 0.5, float(i), 2.0])
+    assert mask.sum() == sum(1 for j, e in enumerate(source.entity_ids) if e.startswith("Compound::") and j % 3 == 0)
+
+    again, from_cache = cached_export(store, tmp_path, "llm")
+    assert from_cache and again.fingerprint == data.fingerprint
+    np.testing.assert_array_equal(again.triples, data.triples)
+    np.testing.assert_array_equal(again.name_vectors, data.name_vectors)
+    assert graph_fingerprint(store, "none")[0] != data.fingerprint
+
+    store.write("MATCH (a:Compound), (b:Disease) WITH a, b SKIP 3 LIMIT 1 CREATE (a)-[:CtD]->(b)")
+    changed, from_cache = cached_export(store, tmp_path, "llm")
+    assert not from_cache and len(changed.triples) == len(data.triples) + 1
+
+
+def test_export_without_text_has_no_vectors(store) -> None:
+    source = read_nodes_and_edges(SLICE / "nodes.tsv", SLICE / "edges.tsv")
+    _load_graph(store, source)
+    data = export_graph(store, "none")
+    assert data.text_features() is None and len(data.triples) == len(source.triples)

@@ -1,0 +1,128 @@
+"""Graph -> ``TripleData``: entities, relation types, integer triples and text vectors, cached on disk.
+
+Edges come one relationship type at a time as ONE record (``collect([a.id, b.id])``), which is
+about 4x faster over Bolt than row by row. Written-back predictions (types starting with
+``PREDICTED_``) are never exported, so a model cannot train on an earlier model's guesses.
+The export is cached as ``<data_dir>/exports/<fingerprint>.npz``; the fingerprint hashes the
+node count, the edge count per type, the count of nodes carrying each text property with the
+sum of their first components, and the property names, so a changed graph or text mode exports again and an unchanged one does not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from repurpose.cypher_safety import identifier
+from repurpose.trainers.data import TripleData
+
+#: Text mode -> node properties holding [name vector, description vector] (written by the embed step).
+TEXT_PROPERTIES: dict[str, tuple[str, ...]] = {
+    "none": (),
+    "llm": ("nameEmbedding", "descriptionEmbedding"),
+    "curated": ("nameEmbedding", "curatedDescriptionEmbedding"),
+}
+EXCLUDED_PREFIXES = ("PREDICTED_",)
+NODES = "MATCH (n:Entity) RETURN collect([n.id, [l IN labels(n) WHERE l <> 'Entity'][0]]) AS rows"
+TYPES = "CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType"
+
+
+def _text_properties(text: str) -> tuple[str, ...]:
+    if text not in TEXT_PROPERTIES:
+        raise ValueError(f"unknown text mode {text!r}; choose from {', '.join(TEXT_PROPERTIES)}")
+    return TEXT_PROPERTIES[text]
+
+
+def relationship_types(store: Any) -> list[str]:
+    """Exportable relationship types, sorted (predictions excluded)."""
+    names = sorted(r["relationshipType"] for r in store.read(TYPES))
+    return [n for n in names if not n.startswith(EXCLUDED_PREFIXES)]
+
+
+def graph_fingerprint(store: Any, text: str = "none") -> tuple[str, dict]:
+    """(short hash, summary) of what an export of ``store`` with ``text`` would contain."""
+    summary: dict[str, Any] = {"nodes": store.read("MATCH (n:Entity) RETURN count(n) AS n")[0]["n"], "edges": {},
+                               "text": {}}
+    for rel in relationship_types(store):
+        summary["edges"][rel] = store.read(
+            f"MATCH (:Entity)-[r:{identifier(rel, 'relationship type')}]->(:Entity) RETURN count(r) AS n")[0]["n"]
+    for prop in _text_properties(text):
+        name = identifier(prop, "property")
+        row = store.read(f"MATCH (n:Entity) WHERE n.{name} IS NOT NULL RETURN count(n) AS n, sum(n.{name}[0]) AS s")[0]
+        summary["text"][prop] = [row["n"], round(float(row["s"] or 0.0), 5)]
+    digest = hashlib.sha256(json.dumps(summary, sort_keys=True).encode()).hexdigest()[:16]
+    return digest, summary
+
+
+def _text_matrix(store: Any, prop: str, index: dict[str, int]) -> np.ndarray | None:
+    rows = store.read(f"MATCH (n:Entity) WHERE n.{identifier(prop, 'property')} IS NOT NULL "
+                      f"RETURN collect([n.id, n.{identifier(prop, 'property')}]) AS rows")[0]["rows"]
+    rows = [(node_id, vec) for node_id, vec in rows if node_id in index and vec]
+    if not rows:
+        return None
+    matrix = np.zeros((len(index), len(rows[0][1])), dtype=np.float32)
+    for node_id, vec in rows:
+        matrix[index[node_id]] = vec
+    return matrix
+
+
+def export_graph(store: Any, text: str = "none") -> TripleData:
+    """Read every Entity, every exportable edge between Entities, and the ``text`` vectors."""
+    props = _text_properties(text)
+    nodes = sorted(store.read(NODES)[0]["rows"])
+    entity_ids = [n[0] for n in nodes]
+    index = {e: i for i, e in enumerate(entity_ids)}
+    relation_types = relationship_types(store)
+    parts = []
+    for r, rel in enumerate(relation_types):
+        pairs = store.read(f"MATCH (a:Entity)-[:{identifier(rel, 'relationship type')}]->(b:Entity) "
+                           "RETURN collect([a.id, b.id]) AS pairs")[0]["pairs"]
+        if pairs:
+            ids = np.array([[index[a], index[b]] for a, b in pairs], dtype=np.int64)
+            parts.append(np.column_stack([ids[:, 0], np.full(len(ids), r), ids[:, 1]]))
+    triples = np.concatenate(parts) if parts else np.zeros((0, 3), dtype=np.int64)
+    vectors = [_text_matrix(store, p, index) for p in props]
+    return TripleData(entity_ids, relation_types, triples, entity_kinds=[n[1] or "Entity" for n in nodes],
+                      name_vectors=vectors[0] if vectors else None,
+                      description_vectors=vectors[1] if len(vectors) > 1 else None)
+
+
+def save_export(data: TripleData, path: Path) -> None:
+    """Write ``data`` as one ``.npz`` (written to a temporary name, then renamed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    arrays = {"entity_ids": np.array(data.entity_ids), "relation_types": np.array(data.relation_types),
+              "entity_kinds": np.array(data.entity_kinds or []), "triples": data.triples,
+              "fingerprint": np.array(data.fingerprint)}
+    for name in ("name_vectors", "description_vectors"):
+        if getattr(data, name) is not None:
+            arrays[name] = getattr(data, name)
+    tmp = path.with_name(path.name + ".tmp.npz")
+    np.savez(tmp, **arrays)
+    tmp.replace(path)
+
+
+def load_export(path: Path) -> TripleData:
+    """Read an export written by ``save_export``."""
+    with np.load(path) as z:
+        kinds = z["entity_kinds"].tolist()
+        return TripleData(z["entity_ids"].tolist(), z["relation_types"].tolist(), z["triples"],
+                          entity_kinds=kinds or None,
+                          name_vectors=z["name_vectors"] if "name_vectors" in z.files else None,
+                          description_vectors=z["description_vectors"] if "description_vectors" in z.files else None,
+                          fingerprint=str(z["fingerprint"]))
+
+
+def cached_export(store: Any, data_dir: Path, text: str = "none") -> tuple[TripleData, bool]:
+    """(data, from_cache): the export of ``store`` for ``text``, read from the cache when unchanged."""
+    fingerprint, _ = graph_fingerprint(store, text)
+    path = Path(data_dir) / "exports" / f"{fingerprint}.npz"
+    if path.is_file():
+        return load_export(path), True
+    data = export_graph(store, text)
+    data.fingerprint = fingerprint
+    save_export(data, path)
+    return data, False
