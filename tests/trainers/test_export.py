@@ -1,4 +1,5 @@
-"""Export from the real embedded ArcadeDB server: same triples and text as the source files, cached."""
+"""Export from the real embedded ArcadeDB server (same triples and text as the source files, cached)
+and ``platform train`` on it."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ import time
 from pathlib import Path
 
 import numpy as np
+from helpers import last_json, run_cli
 
+from repurpose.commands.train import MODELS
 from repurpose.trainers.data import read_nodes_and_edges
 from repurpose.trainers.export import cached_export, export_graph, graph_fingerprint
+from repurpose.trainers.scores import interactions
 
 SLICE = Path(__file__).parents[1] / "fixtures" / "hetionet-writeback"
 
@@ -74,3 +78,27 @@ def test_export_without_text_has_no_vectors(store) -> None:
     _load_graph(store, source)
     data = export_graph(store, "none")
     assert data.text_features() is None and len(data.triples) == len(source.triples)
+
+
+def test_platform_train_cli(store, cli_env, settings) -> None:
+    source = read_nodes_and_edges(SLICE / "nodes.tsv", SLICE / "edges.tsv")
+    _load_graph(store, source)
+    args = ("train", "--target", "CtD", "--model", "distmult", "--dim", "32", "--epochs", "3", "--lr", "0.01",
+            "--batch-size", "256", "--negatives", "32", "--device", "cpu", "--json")
+    first = run_cli(*args, env=cli_env)
+    assert first.returncode == 0, first.stderr
+    out = last_json(first.stdout)
+    assert not out["export_cached"]
+    assert out["run_id"] and out["triples_per_second"] > 0 and out["peak_memory_mb"] > 0
+    test = out["metrics"]["test"]
+    for value in (test["filtered"]["mrr"], test["filtered"]["hits_at_10"], test["auroc"], test["paper50"]["mrr"]):
+        assert 0.0 <= value <= 1.0
+    assert (Path(settings.data_dir) / "runs" / out["run_id"] / "model.pt").is_file()
+    assert last_json(run_cli(*args, env=cli_env).stdout)["export_cached"]
+
+    wrong = run_cli("train", "--target", "TREATS_CtD", "--epochs", "1", env=cli_env)
+    assert wrong.returncode == 2 and "not a relationship type" in wrong.stderr
+
+
+def test_cli_model_choices_match_the_registry() -> None:
+    assert set(MODELS) == set(interactions())
