@@ -19,7 +19,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Callable
 
 NAME_IN_PROMPT = re.compile(r"'(.+?) is an? \.\.\.'")
 #: What a scripted action does: an HTTP status, or a kind of 200 answer.
@@ -58,6 +58,8 @@ class FakeOpenAI:
     #: After this many chat requests, every further one gets ``fail_action``.
     fail_after: int | None = None
     fail_action: str = "500"
+    #: When set, the text of every 200 answer is ``responder(request body)`` (scripted dialogues, e.g. RAG).
+    responder: Callable[[dict[str, Any]], str] | None = None
     requests: list[Recorded] = field(default_factory=list)
     max_in_flight: int = 0
 
@@ -242,7 +244,7 @@ class _Handler(BaseHTTPRequestHandler):
             return 500
         if action == "hang":
             time.sleep(fake.hang_seconds)
-        text = answer_for(prompt, model, action)
+        text = fake.responder(body) if fake.responder and action == "ok" else answer_for(prompt, model, action)
         prompt_tokens, completion_tokens = len(prompt.split()), len(text.split())
         self._send(200, {
             "id": f"chatcmpl-fake{len(fake.requests)}", "object": "chat.completion", "created": int(time.time()),

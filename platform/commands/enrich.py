@@ -49,6 +49,8 @@ def _warn_details(result: dict) -> None:
               help="Retries per entity on 429, 5xx, timeouts and bad answers.")
 @click.option("--backoff", type=click.FloatRange(0), default=0.5, show_default=True,
               help="First retry delay in seconds; doubles each retry, with jitter (a 429's Retry-After wins).")
+@click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Answer cache (SQLite) [default: <data-dir>/enrich-cache.sqlite].")
 @click.option("--from-file", "from_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help='Import {"id","name","description"} JSON lines (.jsonl or .jsonl.gz) instead of asking an LLM.')
 @click.option("--as", "target", type=click.Choice(["description", "curated"]), default="description",
@@ -58,7 +60,8 @@ def _warn_details(result: dict) -> None:
 @json_option
 def command(labels: tuple[str, ...], prompt: str, context: str, model: str | None, base_url: str | None,
             concurrency: int, limit: int | None, overwrite: bool, timeout: float, max_retries: int,
-            backoff: float, from_file: Path | None, target: str, settings: Settings, as_json: bool) -> None:
+            backoff: float, cache_path: Path | None, from_file: Path | None, target: str, settings: Settings,
+            as_json: bool) -> None:
     """Write LLM descriptions (description, descriptionModel, descriptionPrompt, descriptionAt) on nodes.
 
     Answers are cached in <data-dir>/enrich-cache.sqlite by entity, prompt and model: a re-run,
@@ -79,26 +82,27 @@ def command(labels: tuple[str, ...], prompt: str, context: str, model: str | Non
     elif target != "description":
         raise click.UsageError("--as curated only applies to --from-file (curated text is not LLM-written)")
     else:
-        result, check = _ask(settings, labels, prompt, context, concurrency, limit, overwrite, timeout,
-                             max_retries, backoff)
+        options = dict(labels=labels, prompt=prompt, context=context, concurrency=concurrency, limit=limit,
+                       overwrite=overwrite)
+        result, check = _ask(settings, options, timeout, max_retries, backoff, cache_path)
     emit(result, as_json, lambda: (click.echo(_summary(result)), _warn_details(result)))
     check()
 
 
-def _ask(settings: Settings, labels: tuple[str, ...], prompt: str, context: str, concurrency: int,
-         limit: int | None, overwrite: bool, timeout: float, max_retries: int,
-         backoff: float) -> tuple[dict, Callable[[], None]]:
+def _ask(settings: Settings, options: dict, timeout: float, max_retries: int, backoff: float,
+         cache_path: Path | None) -> tuple[dict, Callable[[], None]]:
     """Ask the LLM; the result and the check that fails the command when nothing could be done."""
-    from repurpose.enrich.cache import AnswerCache
+    from repurpose.enrich.cache import CACHE_FILE, AnswerCache
     from repurpose.enrich.llm import ChatLLM, RetryPolicy
     from repurpose.enrich.runner import DEFAULT_LABELS, EnrichOptions, check_progress, enrich
 
     llm = ChatLLM(settings, timeout=timeout)
-    options = EnrichOptions(labels=labels or DEFAULT_LABELS, prompt=prompt, context=context, concurrency=concurrency,
-                            limit=limit, overwrite=overwrite, retry=RetryPolicy(max_retries=max_retries, base=backoff))
-    with open_store(settings) as store, AnswerCache.in_dir(settings.data_dir) as cache:
-        stats = enrich(store, llm, cache, options)
-    result = {"mode": "enrich", "model": settings.llm_model, "prompt": prompt, "context": context, **stats.as_dict()}
+    run = EnrichOptions(**{**options, "labels": options["labels"] or DEFAULT_LABELS},
+                        retry=RetryPolicy(max_retries=max_retries, base=backoff))
+    with open_store(settings) as store, AnswerCache(cache_path or settings.data_dir / CACHE_FILE) as cache:
+        stats = enrich(store, llm, cache, run)
+    result = {"mode": "enrich", "model": settings.llm_model, "prompt": run.prompt, "context": run.context,
+              **stats.as_dict()}
     return result, lambda: check_progress(stats)
 
 

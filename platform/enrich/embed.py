@@ -111,7 +111,8 @@ def embed(store: GraphStore, encoder: Any, model: str, labels: Sequence[str] = D
           chunk: int = 2048, batch_size: int = 64, write_batch: int = 500, overwrite: bool = False) -> EmbedStats:
     """Encode every changed text of the named nodes of ``labels`` and write the vectors."""
     started = time.perf_counter()
-    stats = EmbedStats(model=model, dimension=int(encoder.get_sentence_embedding_dimension()))
+    dimension = getattr(encoder, "get_embedding_dimension", None) or encoder.get_sentence_embedding_dimension
+    stats = EmbedStats(model=model, dimension=int(dimension()))
     nodes = read_nodes(store, labels)
     stats.nodes = len(nodes)
     work = []

@@ -140,3 +140,19 @@ def test_a_rate_limit_storm_fails_cleanly(store, settings, seed, compounds):
     assert (stats.done, stats.failed, stats.requests) == (0, 4, 4 * (FAST.max_retries + 1))
     with pytest.raises(EnrichFailed, match="rate limited"):
         check_progress(stats)
+
+
+def test_neighbors_context_puts_graph_facts_in_the_prompt(store, settings, seed, compounds, fake):
+    drug, other = compounds[:2]
+    seed([drug, other, {"id": "Gene::1956", "name": "EGFR"}, {"id": "Gene::2064", "name": "ERBB2"},
+          {"id": "PharmacologicClass::N0000175605", "name": "Kinase Inhibitors"}])
+    store.write("MATCH (c:Entity {id: $c}), (g:Gene) CREATE (c)-[:BINDS_CbG]->(g)", c=drug["id"])
+    store.write("MATCH (c:Entity {id: $c}), (p:PharmacologicClass) CREATE (p)-[:INCLUDES_PCiC]->(c)", c=drug["id"])
+    stats = run(store, settings, fake, labels=("Compound",), context="neighbors")
+    assert stats.done == 2
+    by_name = {entity_name: p for p in fake.prompts() for entity_name in (drug["name"], other["name"])
+               if f"describe {entity_name} concisely" in p}
+    assert "- binds gene: EGFR, ERBB2" in by_name[drug["name"]]
+    assert "- pharmacologic class that includes it: Kinase Inhibitors" in by_name[drug["name"]]
+    assert "Facts from a biomedical knowledge graph" not in by_name[other["name"]]  # no neighbours, no block
+    assert descriptions(store)[drug["id"]]["prompt"].startswith("concise+neighbors:")
