@@ -10,10 +10,11 @@ The API key is handed to the client and never printed, logged or put in a messag
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, AsyncIterator
 
 from repurpose.config import Settings
 from repurpose.errors import ConfigError, RepurposeError
@@ -111,18 +112,36 @@ class ChatLLM:
 
     def __init__(self, settings: Settings, timeout: float = 60.0, max_tokens: int | None = 400,
                  temperature: float = 0.0) -> None:
+        self.base_url, self._key = endpoint_of(settings)
+        self.model = settings.llm_model
+        self._options = {"timeout": timeout, "max_tokens": max_tokens, "temperature": temperature}
+        self._chat: Any = None
+        self._paused_until = 0.0
+
+    @contextlib.asynccontextmanager
+    async def session(self) -> AsyncIterator["ChatLLM"]:
+        """Open the chat model with an HTTP client of its own, bound to the running event loop.
+
+        LangChain otherwise shares one cached client per process, which breaks on the second
+        ``asyncio.run`` (its connections belong to a closed loop).
+        """
+        import openai
         from langchain_openai import ChatOpenAI
 
-        self.base_url, key = endpoint_of(settings)
-        self.model = settings.llm_model
-        self._chat = ChatOpenAI(base_url=self.base_url, api_key=key, model=self.model, timeout=timeout,
-                                max_retries=0, max_tokens=max_tokens, temperature=temperature)
-        self._paused_until = 0.0
+        http = openai.DefaultAsyncHttpxClient()
+        self._chat = ChatOpenAI(base_url=self.base_url, api_key=self._key, model=self.model, max_retries=0,
+                                http_async_client=http, **self._options)
+        try:
+            yield self
+        finally:
+            self._chat = None
+            await http.aclose()
 
     async def ask(self, prompt: str) -> Answer:
         """One request; raises EndpointError, RetryableError or RequestFailed on failure."""
         from langchain_core.messages import HumanMessage
 
+        assert self._chat is not None, "use `async with llm.session():` around requests"
         wait = self._paused_until - time.monotonic()
         if wait > 0:
             await asyncio.sleep(wait)

@@ -14,7 +14,7 @@ import collections
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Iterator, Protocol
+from typing import Any, AsyncContextManager, Iterator, Protocol
 
 from repurpose.enrich.cache import AnswerCache
 from repurpose.enrich.llm import Answer, EndpointError, RequestFailed, RetryableError, RetryPolicy
@@ -33,6 +33,8 @@ class Asker(Protocol):
     """What the runner needs from an LLM client (``ChatLLM``)."""
 
     model: str
+
+    def session(self) -> AsyncContextManager[Any]: ...
 
     async def ask(self, prompt: str) -> Answer: ...
 
@@ -221,15 +223,16 @@ class Run:
                 await self.describe(entity, prompt)
                 bar.update(1)
 
-        tasks = [asyncio.create_task(worker()) for _ in range(min(self.options.concurrency, len(jobs)))]
-        try:
-            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
-            for task in done:
-                task.result()  # re-raise the first failure
-        finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+        async with self.llm.session():
+            tasks = [asyncio.create_task(worker()) for _ in range(min(self.options.concurrency, len(jobs)))]
+            try:
+                done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+                for task in done:
+                    task.result()  # re-raise the first failure
+            finally:
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
 
 
 def enrich(store: GraphStore, llm: Asker, cache: AnswerCache, options: EnrichOptions) -> EnrichStats:

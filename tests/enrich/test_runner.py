@@ -73,6 +73,8 @@ def test_a_rerun_makes_no_request(store, settings, seed, compounds, fake):
     assert (third.cached, third.requests) == (10, 0)
     assert len(fake.chat_requests) == 10
     assert all(n["description"] for n in descriptions(store).values())
+    other = run(store, settings, fake, prompt="background", overwrite=True)  # same endpoint, a new event loop
+    assert (other.done, other.requests) == (10, 10)
 
 
 def test_resume_after_the_endpoint_fails_for_good(store, settings, seed, compounds):
