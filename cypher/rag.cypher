@@ -7,6 +7,13 @@ MATCH (n:Entity)
 WHERE n.name IS NOT NULL
 RETURN collect([n.id, n.name, labels(n), n.synonyms]) AS rows;
 
+// name: name_index_stamp    params: (none)
+// What the on-disk name index cache is checked against: node count and loaded datasets.
+MATCH (n:Entity)
+WITH count(n) AS nodes
+OPTIONAL MATCH (d:Dataset)
+RETURN nodes, collect(d.name + '@' + toString(d.loadedAt)) AS datasets;
+
 // name: name_embeddings    params: (none)
 // Nodes that carry a name vector, for exact cosine linking when the server has no vector index.
 MATCH (n:Entity)

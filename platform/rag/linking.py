@@ -21,10 +21,14 @@ within the top kind is reported as ambiguous, with its candidates.
 from __future__ import annotations
 
 import difflib
+import math
+import os
+import pickle
 import re
 import threading
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import numpy as np
@@ -53,7 +57,7 @@ helps effect effects evidence because similar like related people receptor recep
 inhibitors agonist agonists antagonist antagonists cure cures option options approved work works
 """.split())
 SPELLING_MIN = 0.80     # SequenceMatcher ratio for a word to be corrected to a name's word
-EMBED_MIN = 0.80        # name-vector cosine needed for an embedding link
+EMBED_MIN = 0.75        # name-vector cosine needed for an embedding link
 PARTIAL_COVER_MIN = 0.30  # share of the name's characters a partial mention must cover
 PARTIAL_MAX_NAMES = 6   # a word found in more names of the top kind than this is too vague to link
 SUGGESTION_MIN = 0.25
@@ -150,39 +154,96 @@ def _kind(labels: Iterable[str]) -> str:
     return min(others, key=_kind_rank) if others else "Entity"
 
 
+def trigrams(text: str) -> dict[str, float]:
+    """Sublinear term frequencies of the character trigrams of each space-padded word."""
+    counts: dict[str, int] = {}
+    for word in text.split():
+        padded = f" {word} "
+        for i in range(len(padded) - 2):
+            counts[padded[i:i + 3]] = counts.get(padded[i:i + 3], 0) + 1
+    return {g: 1.0 + math.log(c) for g, c in counts.items()}
+
+
 class _Trigrams:
-    """Character-trigram TF-IDF over a list of strings, fitted on first use (thread-safe)."""
+    """Character-trigram TF-IDF cosine search over a list of strings, in plain numpy.
+
+    An inverted index (trigram -> rows and weights) fitted once on first use; no scipy or
+    scikit-learn, whose import alone costs seconds on a loaded machine.
+    """
 
     def __init__(self, texts: Sequence[str]) -> None:
         self.texts = list(texts)
-        self._fitted: tuple[Any, Any] | None = None
+        self._fitted: tuple[dict[str, int], np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
         self._lock = threading.Lock()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"texts": self.texts, "_fitted": self._fitted}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
+    def fit(self) -> tuple[dict[str, int], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(gram ids, idf, posting offsets, posting rows, posting weights), built once."""
+        with self._lock:
+            if self._fitted is None:
+                self._fitted = _fit_trigrams(self.texts)
+            return self._fitted
 
     def top(self, queries: Sequence[str], n: int) -> list[list[tuple[str, float]]]:
         """For each query, the ``n`` most similar texts (cosine), best first."""
         if not queries or not self.texts:
             return [[] for _ in queries]
-        with self._lock:
-            if self._fitted is None:
-                from sklearn.feature_extraction.text import TfidfVectorizer
-
-                vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 3), sublinear_tf=True,
-                                             dtype=np.float32)
-                self._fitted = (vectorizer, vectorizer.fit_transform(self.texts).T.tocsr())
-        vectorizer, matrix_t = self._fitted
-        sims = (vectorizer.transform(list(queries)) @ matrix_t).toarray()
+        ids, idf, offsets, rows, weights = self.fit()
         out = []
-        for row in sims:
-            best = np.argpartition(-row, min(n, len(row) - 1))[:n]
-            best = best[np.argsort(-row[best])]
-            out.append([(self.texts[i], float(row[i])) for i in best if row[i] > 0])
+        for text in queries:
+            grams = [(ids[g], tf * float(idf[ids[g]])) for g, tf in trigrams(text).items() if g in ids]
+            norm = math.sqrt(sum(w * w for _, w in grams)) or 1.0
+            scores = np.zeros(len(self.texts), dtype=np.float32)
+            for gid, w in grams:
+                lo, hi = offsets[gid], offsets[gid + 1]
+                scores[rows[lo:hi]] += (w / norm) * weights[lo:hi]
+            best = np.argpartition(-scores, min(n, len(scores) - 1))[:n]
+            best = best[np.argsort(-scores[best])]
+            out.append([(self.texts[i], float(scores[i])) for i in best if scores[i] > 0])
         return out
+
+
+def _fit_trigrams(texts: Sequence[str]) -> tuple[dict[str, int], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Inverted index of L2-normalised TF-IDF trigram weights (smooth idf, as scikit-learn's)."""
+    per_text = [trigrams(t) for t in texts]
+    ids: dict[str, int] = {}
+    for grams in per_text:
+        for g in grams:
+            ids.setdefault(g, len(ids))
+    df = [0] * len(ids)
+    for grams in per_text:
+        for g in grams:
+            df[ids[g]] += 1
+    idf_list = [math.log((1 + len(texts)) / (1 + d)) + 1 for d in df]
+    gram_col: list[int] = []
+    row_col: list[int] = []
+    weight_col: list[float] = []
+    for row, grams in enumerate(per_text):
+        w = {ids[g]: tf * idf_list[ids[g]] for g, tf in grams.items()}
+        norm = math.sqrt(sum(v * v for v in w.values())) or 1.0
+        for gid, v in w.items():
+            gram_col.append(gid)
+            row_col.append(row)
+            weight_col.append(v / norm)
+    gram_arr = np.asarray(gram_col, dtype=np.int64)
+    order = np.argsort(gram_arr, kind="stable")
+    offsets = np.zeros(len(ids) + 1, dtype=np.int64)
+    np.add.at(offsets, gram_arr + 1, 1)
+    return (ids, np.asarray(idf_list, dtype=np.float32), np.cumsum(offsets), np.asarray(row_col, dtype=np.int64)[order],
+            np.asarray(weight_col, dtype=np.float32)[order])
 
 
 class NameIndex:
     """Normalised names, synonyms, disease acronyms and name words of every named node."""
 
-    def __init__(self, rows: Sequence[Sequence[Any]]) -> None:
+    def __init__(self, rows: Sequence[Sequence[Any]], stamp: Any = None) -> None:
+        self.stamp = stamp  # what the graph looked like when built (see ``name_index``)
         self.exact: dict[str, list[_Entry]] = {}
         self.acronyms: dict[str, list[_Entry]] = {}
         self.by_id: dict[str, _Entry] = {}
@@ -285,12 +346,43 @@ _NAME_CACHE: dict[tuple[str, str], NameIndex] = {}
 _EMBED_CACHE: dict[tuple[str, str, str], EmbeddingIndex] = {}
 
 
-def name_index(store: GraphStore, refresh: bool = False) -> NameIndex:
-    """The name index of the store's database, built once per process (one collect() query)."""
+def name_index(store: GraphStore, cache_dir: Path | None = None, refresh: bool = False) -> NameIndex:
+    """The name index of the store's database, built once per process with one collect() query.
+
+    With ``cache_dir`` it is also kept on disk (trigram matrices fitted), and reused while the
+    graph's node count and loaded datasets are unchanged, so a new ``platform ask`` starts fast.
+    """
     key = (store.uri, store.database)
-    if refresh or key not in _NAME_CACHE:
-        _NAME_CACHE[key] = NameIndex(store.read(query("name_index"))[0]["rows"])
-    return _NAME_CACHE[key]
+    if not refresh and key in _NAME_CACHE:
+        return _NAME_CACHE[key]
+    stamp = store.read(query("name_index_stamp"))[0]
+    path = None if cache_dir is None else Path(cache_dir) / f"names-{re.sub(r'[^A-Za-z0-9_-]', '_', store.database)}.pkl"
+    index = _load(path) if path is not None and not refresh else None
+    if index is None or index.stamp != stamp:
+        index = NameIndex(store.read(query("name_index"))[0]["rows"], stamp)
+        if path is not None:
+            index.words.fit()
+            index.names.fit()
+            _save(index, path)
+    _NAME_CACHE[key] = index
+    return index
+
+
+def _load(path: Path) -> NameIndex | None:
+    try:
+        with open(path, "rb") as f:
+            index = pickle.load(f)  # our own cache file under the data directory
+        return index if isinstance(index, NameIndex) else None
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+
+
+def _save(index: NameIndex, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    with open(tmp, "wb") as f:
+        pickle.dump(index, f, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
 
 
 def embedding_index(store: GraphStore, encoder_name: str, refresh: bool = False) -> EmbeddingIndex:
@@ -321,9 +413,9 @@ def _content(word: str) -> bool:
 class EntityLinker:
     """Links question text to graph nodes; see the module docstring for the passes."""
 
-    def __init__(self, store: GraphStore, encoder_name: str | None = None) -> None:
+    def __init__(self, store: GraphStore, encoder_name: str | None = None, cache_dir: Path | None = None) -> None:
         self.store = store
-        self.names = name_index(store)
+        self.names = name_index(store, cache_dir)
         self.encoder_name = encoder_name
 
     def link(self, question: str) -> Linking:

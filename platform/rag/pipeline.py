@@ -9,7 +9,9 @@ model, by choice or because it failed: the evidence is the answer, ``llm_error``
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from pydantic import ConfigDict
@@ -68,16 +70,18 @@ class AskResult:
         return out
 
 
+def cache_dir(settings: Settings) -> Path:
+    """Where ``ask`` keeps its name index between runs."""
+    return Path(settings.data_dir) / "cache" / "rag"
+
+
 def retrieve(store: GraphStore, node_ids: list[str], k: int, names: Sequence[str] | None = None
              ) -> tuple[dict[str, list[Item]], list[dict[str, Any]]]:
-    """Run the named retrievers (all by default) on ``node_ids``: items and metadata per retriever."""
-    evidence: dict[str, list[Item]] = {}
-    metadata: list[dict[str, Any]] = []
-    for key in names or RETRIEVERS:
-        result = RETRIEVERS[key](store).search(node_ids, k)
-        evidence[key] = result.items
-        metadata.append(result.metadata)
-    return evidence, metadata
+    """Run the named retrievers (all by default) on ``node_ids`` at once, each in its own session."""
+    keys = list(names or RETRIEVERS)
+    with ThreadPoolExecutor(max_workers=len(keys)) as pool:
+        results = list(pool.map(lambda key: RETRIEVERS[key](store).search(node_ids, k), keys))
+    return {key: r.items for key, r in zip(keys, results)}, [r.metadata for r in results]
 
 
 def ask(store: GraphStore, question: str, settings: Settings, *, k: int = 10, use_llm: bool = True,
@@ -86,7 +90,7 @@ def ask(store: GraphStore, question: str, settings: Settings, *, k: int = 10, us
     """Answer ``question`` from the graph; never writes to it."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    linking = EntityLinker(store, settings.encoder).link(question)
+    linking = EntityLinker(store, settings.encoder, cache_dir(settings)).link(question)
     timings["link_s"] = time.perf_counter() - t0
     result = AskResult(question, mode, "evidence", linking, timings=timings)
     if mode == "cypher" and use_llm and not linking.ambiguous:
