@@ -6,7 +6,6 @@ import pytest
 
 from repurpose.enrich.llm import RetryPolicy
 from repurpose.enrich.prompts import PromptTemplate, kind_words, prompt_names
-from repurpose.enrich.queries import parse_named
 from repurpose.enrich.runner import format_fact
 from repurpose.enrich.validate import BadAnswer, Bounds, clean_description, strip_markdown
 from repurpose.errors import ConfigError
@@ -70,7 +69,3 @@ def test_kind_words_and_fact_wording():
     assert format_fact("INCLUDES_PCiC", False, "PharmacologicClass", ["Biguanides"]) == \
         "pharmacologic class that includes it: Biguanides"
 
-
-def test_named_query_blocks():
-    text = "// header\n// name: a    params: $x\nMATCH (n) RETURN n\n\n// name: b\n// more\nRETURN 1\n"
-    assert parse_named(text) == {"a": "MATCH (n) RETURN n", "b": "RETURN 1"}
