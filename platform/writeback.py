@@ -137,6 +137,24 @@ def check_vocabulary(run_id: str, kind: str, run_side: set[str], graph_side: set
                        "the run was trained on.")
 
 
+def fingerprint_warnings(run: RunLike, store: GraphStore) -> list[str]:
+    """A note when the graph's fingerprint differs from the run's though its compounds/diseases match.
+
+    Same vocabulary means the scores are still about the right entities, so write-back goes on;
+    but edges or text changed since training, and the note says so.
+    """
+    if not run.fingerprint:
+        return []
+    from repurpose.trainers.export import graph_fingerprint
+
+    now, _ = graph_fingerprint(store, str(run.config.get("text") or "none"))
+    if now == run.fingerprint:
+        return []
+    return [f"the graph's fingerprint is {now}, run {run.run_id} was trained on {run.fingerprint}: its compounds "
+            "and diseases are the same, but edges or text vectors changed since training (predictions reflect "
+            "the graph as it was then; retrain with `platform train` to use the changes)"]
+
+
 @dataclass
 class Plan:
     """Everything computed before writing: candidates, left-out pairs, selected pairs, calibration."""
@@ -151,10 +169,11 @@ class Plan:
     calibration: Any  # repurpose.trainers.calibrate.Calibration
     options: dict = field(default_factory=dict)
     seconds: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 def plan(run: RunLike, store: GraphStore, *, top_k: int = 50, per: str = "compound",
-         min_score: float | None = None, include_known: bool = False, chunk_size: int = 1024) -> Plan:
+         min_score: float | None = None, include_known: bool = False, chunk_size: int = 4096) -> Plan:
     """Check the run against the graph, score every Compound x Disease pair, keep the top k, calibrate."""
     import time
 
@@ -173,6 +192,7 @@ def plan(run: RunLike, store: GraphStore, *, top_k: int = 50, per: str = "compou
     for kind, idx in ((COMPOUND, compounds), (DISEASE, diseases)):
         check_vocabulary(run.run_id, kind.lower() + "s",
                          {run.entity_ids[i] for i in idx}, graph_ids(store, kind))
+    warnings = fingerprint_warnings(run, store)
     excluded = np.zeros((0, 2), np.int64)
     if not include_known:
         index = {e: i for i, e in enumerate(run.entity_ids)}
@@ -195,19 +215,18 @@ def plan(run: RunLike, store: GraphStore, *, top_k: int = 50, per: str = "compou
     options = {"topK": top_k, "per": per, "minScore": min_score, "includeKnown": include_known}
     return Plan(run.run_id, model_label(run.config), compounds, diseases, excluded, selection,
                 calibration(selection.scores), calibration, options,
-                {"check": t1 - t0, "calibrate": t2 - t1, "score": t3 - t2})
+                {"check": t1 - t0, "calibrate": t2 - t1, "score": t3 - t2}, warnings)
 
 
-def edge_rows(run: RunLike, p: Plan, write_id: str, created_at: str) -> Iterator[dict[str, Any]]:
-    """One parameter row per PREDICTED_TREATS edge to create."""
+def edge_rows(run: RunLike, p: Plan) -> Iterator[dict[str, Any]]:
+    """One parameter row per PREDICTED_TREATS edge to create (run-wide values travel as parameters)."""
     sel, ids = p.selection, run.entity_ids
     ranks = sel.rank
     for i in range(len(sel)):
         c_rank, d_rank = int(sel.compound_rank[i]), int(sel.disease_rank[i])
-        yield {"c": ids[sel.heads[i]], "d": ids[sel.tails[i]], "p": {
-            "score": float(sel.scores[i]), "probability": float(p.probabilities[i]), "rank": int(ranks[i]),
-            "compoundRank": c_rank or None, "diseaseRank": d_rank or None, "runId": p.run_id,
-            "model": p.model, "createdAt": created_at, "writeId": write_id}}
+        yield {"c": ids[sel.heads[i]], "d": ids[sel.tails[i]], "score": float(sel.scores[i]),
+               "probability": float(p.probabilities[i]), "rank": int(ranks[i]),
+               "compoundRank": c_rank or None, "diseaseRank": d_rank or None}
 
 
 UPSERT_RUN = """
@@ -220,8 +239,9 @@ CREATE_EDGES = """
 UNWIND $rows AS row
 MATCH (c:Entity {id: row.c})
 MATCH (d:Entity {id: row.d})
-CREATE (c)-[p:PREDICTED_TREATS]->(d)
-SET p = row.p
+CREATE (c)-[:PREDICTED_TREATS {score: row.score, probability: row.probability, rank: row.rank,
+    compoundRank: row.compoundRank, diseaseRank: row.diseaseRank, runId: $runId, model: $model,
+    createdAt: $createdAt, writeId: $writeId}]->(d)
 """
 CREATE_LINKS = """
 MATCH (m:ModelRun {runId: $runId})
@@ -277,20 +297,25 @@ def write(run: RunLike, store: GraphStore, p: Plan, *, batch_size: int = EDGE_BA
     now = _now()
     config = run.config
     t0 = time.perf_counter()
+    before = store.read("MATCH (m:ModelRun {runId: $runId}) RETURN m.currentWriteId AS current, "
+                        "m.pendingWriteId AS pending", runId=p.run_id)
+    # A first write of a run that never crashed has nothing to clean up: skip the edge scan.
+    may_be_stale = bool(before) and (before[0]["current"] is not None or before[0]["pending"] is not None)
     store.write(UPSERT_RUN, runId=p.run_id, model=p.model, text=config.get("text"), encoder=config.get("encoder"),
                 params=json.dumps(config, sort_keys=True, default=str),
                 metrics=json.dumps(run.metrics, sort_keys=True, default=str),
                 calibration=json.dumps(p.calibration.to_dict()), target=run.target_relation,
                 fingerprint=run.fingerprint, now=now, writeId=write_id)
-    written = store.write_batches(CREATE_EDGES, edge_rows(run, p, write_id, now), batch_size=batch_size,
-                                  total=len(p.selection), desc=f"writing {p.run_id}", unit="edges")
+    written = store.write_batches(CREATE_EDGES, edge_rows(run, p), batch_size=batch_size,
+                                  total=len(p.selection), desc=f"writing {p.run_id}", unit="edges",
+                                  runId=p.run_id, model=p.model, createdAt=now, writeId=write_id)
     t1 = time.perf_counter()
     diseases, counts = np.unique(p.selection.tails, return_counts=True)
     links = [{"d": run.entity_ids[d], "n": int(n)} for d, n in zip(diseases, counts)]
     store.write(CREATE_LINKS, runId=p.run_id, writeId=write_id, rows=links)
     store.write(SWITCH, runId=p.run_id, writeId=write_id, edgeCount=written, now=now, **p.options)
     t2 = time.perf_counter()
-    removed = delete_edges(store, p.run_id, keep=write_id)
+    removed = delete_edges(store, p.run_id, keep=write_id) if may_be_stale else 0
     t3 = time.perf_counter()
     return {"run_id": p.run_id, "write_id": write_id, "edges": written, "diseases": len(links),
             "removed_stale": removed, "seconds": {"write": t1 - t0, "switch": t2 - t1, "cleanup": t3 - t2}}

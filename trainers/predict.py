@@ -67,7 +67,7 @@ def _exclusion_positions(exclude: np.ndarray | None, heads: np.ndarray, tails: n
 
 
 def top_k(score: ScoreFn, heads: np.ndarray, tails: np.ndarray, k: int = 50, per: str = "compound",
-          exclude: np.ndarray | None = None, min_score: float | None = None, chunk_size: int = 1024) -> TopK:
+          exclude: np.ndarray | None = None, min_score: float | None = None, chunk_size: int = 4096) -> TopK:
     """The ``k`` best tails per head (``per='compound'``), heads per tail ('disease'), or both.
 
     ``heads``/``tails``: candidate entity indices (compounds, diseases); ``exclude``: (m, 2)
@@ -100,8 +100,10 @@ def top_k(score: ScoreFn, heads: np.ndarray, tails: np.ndarray, k: int = 50, per
                 rows = np.repeat(np.arange(start, stop), k_row).reshape(-1, k_row)
                 row_pairs.append((rows, idx.numpy(), val.numpy()))
             if want_cols and k_col:
-                cand_val = torch.cat([best_val, block.T], dim=1)
-                cand_idx = torch.cat([best_idx, torch.arange(start, stop).expand(n_t, -1)], dim=1)
+                # the block's own best k per disease first, then merge 2k candidates with the running list
+                val, idx = torch.topk(block.T.contiguous(), min(k_col, stop - start), dim=1)
+                cand_val = torch.cat([best_val, val], dim=1)
+                cand_idx = torch.cat([best_idx, idx + start], dim=1)
                 best_val, pos = torch.topk(cand_val, k_col, dim=1)
                 best_idx = cand_idx.gather(1, pos)
     parts = []
@@ -120,21 +122,26 @@ def top_k(score: ScoreFn, heads: np.ndarray, tails: np.ndarray, k: int = 50, per
 
 def _merge(parts: list[tuple], heads: np.ndarray, tails: np.ndarray, n_t: int, per: str) -> TopK:
     """Union of the per-compound and per-disease lists (finite scores only), one row per pair."""
-    keys, vals, c_rank, d_rank = [], [], [], []
-    for side, rows, cols, score, ranks in parts:
+    keys, vals, ranks = {}, [], {}
+    for side, rows, cols, score, rank in parts:
         ok = np.isfinite(score)
-        keys.append(rows[ok] * n_t + cols[ok])
+        keys[side] = rows[ok] * n_t + cols[ok]  # unique within one list
         vals.append(score[ok])
-        c_rank.append(np.where(side == "compound", ranks[ok], 0))
-        d_rank.append(np.where(side == "disease", ranks[ok], 0))
+        ranks[side] = rank[ok]
     if not keys:
         empty = np.zeros(0, np.int64)
         return TopK(empty, empty, np.zeros(0, np.float32), empty, empty, per)
-    key, val = np.concatenate(keys), np.concatenate(vals)
-    unique, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    compound_rank = np.zeros(len(unique), np.int64)
-    disease_rank = np.zeros(len(unique), np.int64)
-    np.maximum.at(compound_rank, inverse, np.concatenate(c_rank))
-    np.maximum.at(disease_rank, inverse, np.concatenate(d_rank))
+    if len(keys) == 1:
+        (side, key), = keys.items()
+        unique, val, first = key, vals[0], slice(None)
+        inverse = {side: np.arange(len(key))}
+    else:
+        all_keys = np.concatenate([keys["compound"], keys["disease"]])
+        unique, first, inv = np.unique(all_keys, return_index=True, return_inverse=True)
+        val = np.concatenate(vals)
+        inverse = {"compound": inv[:len(keys["compound"])], "disease": inv[len(keys["compound"]):]}
+    rank_of = {side: np.zeros(len(unique), np.int64) for side in ("compound", "disease")}
+    for side, where in inverse.items():
+        rank_of[side][where] = ranks[side]
     return TopK(heads[unique // n_t], tails[unique % n_t], val[first].astype(np.float32),
-                compound_rank, disease_rank, per)
+                rank_of["compound"], rank_of["disease"], per)

@@ -21,7 +21,7 @@ PER_CHOICES = ("compound", "disease", "both")
 @click.option("--include-known", is_flag=True,
               help="Also write pairs already linked by a curated TREATS_* edge (left out by default).")
 @click.option("--dry-run", is_flag=True, help="Score and report, write nothing.")
-@click.option("--chunk-size", type=click.IntRange(min=1), default=1024, show_default=True,
+@click.option("--chunk-size", type=click.IntRange(min=1), default=4096, show_default=True,
               help="Compounds scored per block (memory: chunk x diseases scores).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=20_000, show_default=True,
               help="Edges per write transaction.")
@@ -49,9 +49,12 @@ def command(run_id: str, top_k: int, per: str, min_score: float | None, include_
     with open_store(settings) as store:
         p = writeback.plan(run, store, top_k=top_k, per=per, min_score=min_score,
                            include_known=include_known, chunk_size=chunk_size)
+        for note in p.warnings:
+            warn(f"warning: {note}")
         result = {"run_id": run.run_id, "model": p.model, "dry_run": dry_run, "compounds": len(p.compounds),
                   "diseases": len(p.diseases), "known_left_out": len(p.excluded), "selected": len(p.selection),
-                  **p.options, "calibration": p.calibration.to_dict(), "seconds": dict(p.seconds)}
+                  **p.options, "calibration": p.calibration.to_dict(), "seconds": dict(p.seconds),
+                  "warnings": p.warnings}
         if not dry_run:
             if not len(p.selection):
                 warn("nothing to write: no pair passed the filters")

@@ -29,7 +29,7 @@ def trained_run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     index = {e: i for i, e in enumerate(ids)}
     rels = sorted({t for _, t, _ in edges})
     triples = np.array([(index[s], rels.index(t), index[o]) for s, t, o in edges], np.int64)
-    data = TripleData(ids, rels, triples, entity_kinds=[n["label"] for n in nodes], fingerprint="hetionet-slice")
+    data = TripleData(ids, rels, triples, entity_kinds=[n["label"] for n in nodes])
     root = tmp_path_factory.mktemp("runs")
     result = train(data, model="distmult", dim=32, epochs=3, negatives=16, batch_size=256, chunk_size=64,
                    lr=0.01, device="cpu", seed=0, runs_root=root, target="TREATS_CtD", split="random")

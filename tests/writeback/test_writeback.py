@@ -138,3 +138,37 @@ def test_graph_changed_since_training_is_refused(slice_store: GraphStore, run_id
 def test_unknown_run_lists_the_available_ones(run_id: str, settings: Settings) -> None:
     with pytest.raises(writeback.RunNotFound, match=f"no run 'nope'.*available runs: .*{run_id}"):
         writeback.open_run("nope", settings)
+
+
+def test_fingerprint_change_with_the_same_vocabulary_warns(slice_store: GraphStore, run_id: str,
+                                                           settings: Settings) -> None:
+    from repurpose.trainers.export import graph_fingerprint
+
+    run = writeback.open_run(run_id, settings)
+    now, _ = graph_fingerprint(slice_store)
+    assert writeback.plan(dataclasses.replace(run, fingerprint=now), slice_store, top_k=1).warnings == []
+    notes = writeback.plan(dataclasses.replace(run, fingerprint="0123456789abcdef"), slice_store, top_k=1).warnings
+    assert len(notes) == 1 and now in notes[0] and "edges or text vectors changed" in notes[0]
+
+
+def test_first_write_interrupted_then_completed(slice_store: GraphStore, run_id: str, settings: Settings,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    run = writeback.open_run(run_id, settings)
+    p = writeback.plan(run, slice_store, top_k=3)
+    real_rows = writeback.edge_rows
+
+    def crash_after_200(*args, **kwargs):
+        for i, row in enumerate(real_rows(*args, **kwargs)):
+            if i == 200:
+                raise KeyboardInterrupt
+            yield row
+
+    monkeypatch.setattr(writeback, "edge_rows", crash_after_200)
+    with pytest.raises(KeyboardInterrupt):
+        writeback.write(run, slice_store, p, batch_size=50)
+    monkeypatch.setattr(writeback, "edge_rows", real_rows)
+    assert len(predicted(slice_store, run_id)) == 200  # written batches stay, invisible: no currentWriteId yet
+    done = writeback.write(run, slice_store, p)
+    rows = predicted(slice_store, run_id)
+    assert done["removed_stale"] == 200 and len(rows) == len(p.selection) == done["edges"]
+    assert {r["writeId"] for r in rows} == {done["write_id"]}
