@@ -432,8 +432,8 @@ class EntityLinker:
             self._embedding(tokens, taken, result)
         result.mentions.sort(key=lambda m: m.start)
         if not result.mentions:
-            spans = [" ".join(t.norm for t in tokens[a:b]) for a, b in self._spans(tokens, taken)]
-            result.suggestions = self.suggest(spans)
+            spans = {" ".join(t.norm for t in tokens[a:b] if _content(t.norm)) for a, b in self._spans(tokens, taken)}
+            result.suggestions = self.suggest(sorted(spans))
         return result
 
     def _ids(self, question: str, result: Linking) -> str:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import threading
-from typing import Any, Iterator
+from typing import Iterator
 
 import pytest
 
-import fake_openai
 from fake_openai import FakeOpenAI
 from repurpose.config import Settings
 from repurpose.store import GraphStore
@@ -17,7 +15,7 @@ from rag.rag_slice import ScriptedLLM, fresh_database, seed_slice
 
 @pytest.fixture(scope="module")
 def rag_settings(server_settings: Settings) -> Settings:
-    """A database seeded with the slice, shared by the tests of one module (they only read it)."""
+    """A database seeded with the slice, shared by the tests of one module (which undo any change)."""
     settings = fresh_database(server_settings)
     with GraphStore.connect(settings) as graph:
         graph.apply_schema()
@@ -32,20 +30,9 @@ def rag_store(rag_settings: Settings) -> Iterator[GraphStore]:
 
 
 @pytest.fixture()
-def llm(monkeypatch: pytest.MonkeyPatch) -> Iterator[ScriptedLLM]:
+def llm() -> Iterator[ScriptedLLM]:
     """A started fake server whose 200 answers come from ``llm.respond`` (the request body)."""
     with FakeOpenAI() as fake:
         scripted = ScriptedLLM(fake)
-        current = threading.local()
-        original_chat = fake_openai._Handler._chat
-
-        def chat(handler: Any, body: dict[str, Any]) -> int:
-            current.body = body
-            return original_chat(handler, body)
-
-        monkeypatch.setattr(fake_openai._Handler, "_chat", chat)
-        monkeypatch.setattr(fake_openai, "answer_for",
-                            lambda prompt, model, action="ok": scripted.respond(current.body))
+        fake.responder = lambda body: scripted.respond(body)
         yield scripted
-
-
