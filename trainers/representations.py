@@ -106,21 +106,26 @@ class TextMix(EntityRepresentation):
         self.register_buffer("mask", torch.as_tensor(mask, dtype=torch.bool), persistent=False)
         self.projection = TextProjection(self.text.shape[1], base.dim, projection)
 
-    def _parts(self, idx: Tensor) -> tuple[Tensor, Tensor, Tensor]:
-        e, p, m = self.base(idx), self.projection(self.text[idx]), self.mask[idx]
-        mixed = torch.where(m.unsqueeze(-1), self.rho * e + (1.0 - self.rho) * p, e)
-        return mixed, p, m
+    def _mix(self, idx: Tensor, e: Tensor) -> tuple[Tensor, Tensor]:
+        """(P(t) of ``idx``, rho * e + (1 - rho) * P(t)); only for rows that have text."""
+        p = self.projection(self.text[idx])
+        return p, self.rho * e + (1.0 - self.rho) * p
 
     def forward(self, idx: Tensor) -> Tensor:
-        return self._parts(idx)[0]
+        flat = idx.reshape(-1)
+        e = self.base(flat)
+        rows = self.mask[flat].nonzero().squeeze(1)  # most batch rows (genes...) have no text: skip them
+        if len(rows):
+            e = e.index_put((rows,), self._mix(flat[rows], e[rows])[1])
+        return e.view(*idx.shape, self.dim)
+
+    def auxiliary_loss(self, idx: Tensor) -> Tensor:
+        with_text = torch.unique(idx[self.mask[idx]])
+        if not len(with_text):
+            return self.text.new_zeros(())
+        p, mixed = self._mix(with_text, self.base(with_text))
+        return self.zeta2 * (1.0 - F.cosine_similarity(mixed, p, dim=-1)).mean()
 
     def reset_parameters(self, init: Init) -> None:
         self.base.reset_parameters(init)
         self.projection.reset_parameters()
-
-    def auxiliary_loss(self, idx: Tensor) -> Tensor:
-        idx = torch.unique(idx)
-        mixed, p, m = self._parts(idx)
-        if not bool(m.any()):
-            return mixed.new_zeros(())
-        return self.zeta2 * (1.0 - F.cosine_similarity(mixed[m], p[m], dim=-1)).mean()
