@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import time
 
 import pytest
 from fake_openai import FakeOpenAI
-from helpers import last_json, run_cli
+from helpers import PLATFORM, last_json, run_cli
 
 NO_KEY = {"OPENAI_API_KEY": ""}  # whatever the machine has, these tests decide the key
 
@@ -70,3 +74,26 @@ def test_from_file_reports_unknown_ids_and_bad_lines(store, seed, compounds, cli
     path.write_text(path.read_text() + "{not json\n", encoding="utf-8")
     bad = run_cli("enrich", "--from-file", str(path), env={**cli_env, **NO_KEY})
     assert error_line(bad).startswith(f"Error: {path}:4: not valid JSON")
+
+
+def test_ctrl_c_then_rerun_resumes(store, seed, compounds, cli_env, cache):
+    seed(compounds[:30])
+    args = ("enrich", *cache, "--label", "Compound", "--concurrency", "2")
+    with FakeOpenAI(latency=0.2) as fake:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PLATFORM_")}
+        env.update({**cli_env, **NO_KEY, **fake.env()})
+        proc = subprocess.Popen([PLATFORM, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while sum(r.status == 200 for r in fake.chat_requests) < 6 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 130 and "run the same command again to resume" in err
+        first = len(fake.chat_requests)
+        assert first < 30
+        again = run_cli(*args, "--json", env={**cli_env, **NO_KEY, **fake.env()})
+    out = last_json(again.stdout)
+    # 6 answers were sent before Ctrl-C; at most the 2 still in flight to the client may be lost.
+    assert out["skipped"] + out["cached"] >= 6 - 2
+    assert out["skipped"] + out["cached"] + out["done"] == 30 and out["failed"] == 0
+    assert len(fake.chat_requests) <= 30 + 2  # at most the requests in flight at Ctrl-C were asked twice
