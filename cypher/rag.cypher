@@ -71,20 +71,21 @@ LIMIT $k;
 
 // name: mechanism_paths    params: $ids, $k
 // Compound -BINDS_CbG-> Gene <-ASSOCIATES_DaG- Disease, per compound-disease pair, most shared genes first.
+// No labels on g and c in the expansion: the relationship types fix them, and label checks cost time.
 CALL {
   MATCH (d:Disease) WHERE d.id IN $ids
-  MATCH (d)-[:ASSOCIATES_DaG]->(g:Gene)<-[:BINDS_CbG]-(c:Compound)
+  MATCH (d)-[:ASSOCIATES_DaG]->(g)<-[:BINDS_CbG]-(c)
   RETURN c, g, d
   UNION
   MATCH (c:Compound) WHERE c.id IN $ids
-  MATCH (c)-[:BINDS_CbG]->(g:Gene)<-[:ASSOCIATES_DaG]-(d:Disease)
+  MATCH (c)-[:BINDS_CbG]->(g)<-[:ASSOCIATES_DaG]-(d)
   RETURN c, g, d
 }
-WITH c, d, g ORDER BY g.name
-WITH c, d, collect(g.id) AS geneIds, collect(g.name) AS genes
-RETURN c.id AS compoundId, c.name AS compound, d.id AS diseaseId, d.name AS disease, geneIds, genes
-ORDER BY size(geneIds) DESC, compound, disease
-LIMIT $k;
+WITH c, d, collect(g) AS gs
+ORDER BY size(gs) DESC, c.name, d.name
+LIMIT $k
+RETURN c.id AS compoundId, c.name AS compound, d.id AS diseaseId, d.name AS disease,
+       [g IN gs | g.id] AS geneIds, [g IN gs | g.name] AS genes;
 
 // name: pharmacologic_classes    params: $ids, $k
 // Classes of the linked compounds, members of linked classes, and classes of the compounds that

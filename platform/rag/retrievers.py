@@ -155,7 +155,9 @@ class MechanismRetriever(Retriever):
     order = 4
 
     def format(self, record: dict[str, Any]) -> Item:
-        genes = ", ".join(ref(n, i) for n, i in zip(record["genes"], record["geneIds"]))
+        pairs = sorted(zip(record["genes"], record["geneIds"]), key=lambda p: (str(p[0]), p[1]))
+        record = {**record, "genes": [n for n, _ in pairs], "geneIds": [i for _, i in pairs]}
+        genes = ", ".join(ref(n, i) for n, i in pairs)
         text = (f"{ref(record['compound'], record['compoundId'])} binds {genes}, "
                 f"associated with {ref(record['disease'], record['diseaseId'])}")
         return Item(self.key(), text, (record["compoundId"], *record["geneIds"], record["diseaseId"]), record)
