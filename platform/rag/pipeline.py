@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 from pydantic import ConfigDict
 
 from repurpose.config import Settings
+from repurpose.errors import InputError
 from repurpose.rag.answer import Answer, LLMUnavailable, answer
 from repurpose.rag.context import MAX_CHARS, MAX_ITEMS, Context, build_context
 from repurpose.rag.linking import EntityLinker, Linking
@@ -92,7 +93,9 @@ def ask(store: GraphStore, question: str, settings: Settings, *, k: int = 10, us
     t0 = time.perf_counter()
     linking = EntityLinker(store, settings.encoder, cache_dir(settings)).link(question)
     timings["link_s"] = time.perf_counter() - t0
-    result = AskResult(question, mode, "evidence", linking, timings=timings)
+    if mode not in MODES:
+        raise InputError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
+    result = AskResult(question, mode if use_llm else "graph", "evidence", linking, timings=timings)
     if mode == "cypher" and use_llm and not linking.ambiguous:
         try:
             return _cypher_mode(store, result, settings, model)

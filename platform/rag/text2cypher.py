@@ -10,6 +10,7 @@ retry with the error; a query that would write is refused outright, never retrie
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence
@@ -24,6 +25,7 @@ from repurpose.store import GraphStore
 if TYPE_CHECKING:  # pragma: no cover
     from langchain_core.language_models.chat_models import BaseChatModel
 
+log = logging.getLogger(__name__)
 SAMPLE = 50
 ROW_LIMIT = 100
 TIMEOUT = 30.0
@@ -133,6 +135,7 @@ def text_to_cypher(store: GraphStore, question: str, settings: Settings, *, link
     for attempt in (1, 2):
         chain = ChatPromptTemplate.from_messages(messages) | llm | StrOutputParser()
         cypher = extract_cypher(invoke(chain, inputs, "text-to-Cypher"))
+        log.info("generated Cypher (attempt %d): %s", attempt, cypher)
         attempts.append(cypher)
         try:
             assert_read_only(cypher)
