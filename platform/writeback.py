@@ -177,8 +177,6 @@ def plan(run: RunLike, store: GraphStore, *, top_k: int = 50, per: str = "compou
     """Check the run against the graph, score every Compound x Disease pair, keep the top k, calibrate."""
     import time
 
-    import torch
-
     from repurpose.trainers.calibrate import fit_platt
     from repurpose.trainers.predict import top_k as select_top_k
 
@@ -205,11 +203,7 @@ def plan(run: RunLike, store: GraphStore, *, top_k: int = 50, per: str = "compou
     except ValueError as exc:
         raise InputError(f"run {run.run_id}: cannot calibrate probabilities on its validation split ({exc})") from None
     t2 = time.perf_counter()
-
-    def score(heads: torch.Tensor, tails: torch.Tensor) -> torch.Tensor:
-        return run.score(heads, tails)
-
-    selection = select_top_k(score, compounds, diseases, k=top_k, per=per, exclude=excluded,
+    selection = select_top_k(run.score, compounds, diseases, k=top_k, per=per, exclude=excluded,
                              min_score=min_score, chunk_size=chunk_size)
     t3 = time.perf_counter()
     options = {"topK": top_k, "per": per, "minScore": min_score, "includeKnown": include_known}
