@@ -6,7 +6,9 @@
    materialises the full score matrix and takes ``torch.topk`` on it. Each runs in its own
    subprocess on ``--threads`` threads so peak resident memory is its own.
 2. Writing: 100,000 PREDICTED_TREATS edges (top 10 for 10,000 compounds) through
-   ``repurpose.writeback.write`` into a fresh embedded ArcadeDB holding the 15,000 nodes.
+   ``repurpose.writeback.write`` into a fresh embedded ArcadeDB holding the 15,000 nodes, then
+   a re-run that replaces them; peer: bare ``CREATE`` of the same 100,000 pairs without
+   properties (the brief's edge-speed query) on the same server under the same load.
 
 Targets (issue 6): scoring <= 10 s on 2 cores; writing 100,000 edges <= 60 s.
 
@@ -24,7 +26,6 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
@@ -133,10 +134,17 @@ def phase_write(args: argparse.Namespace) -> dict:
                 second = writeback.write(run, store, p)  # replacement: new set + delete of the old one
                 t3 = time.perf_counter()
                 count = store.read("MATCH ()-[p:PREDICTED_TREATS]->() RETURN count(p) AS n")[0]["n"]
+                # peer: the brief's bare edge creation (no properties) of the same pairs, same server, same load
+                pairs = [{"c": run.entity_ids[h], "d": run.entity_ids[t]} for h, t in zip(p.selection.heads, p.selection.tails)]
+                t4 = time.perf_counter()
+                store.write_batches("UNWIND $rows AS row MATCH (c:Entity {id: row.c}) MATCH (d:Entity {id: row.d}) "
+                                    "CREATE (c)-[:BARE_PEER]->(d)", pairs, batch_size=20_000, desc="peer")
+                peer_seconds = time.perf_counter() - t4
         finally:
             server.stop(settings)
     return {"edges": first["edges"], "edges_in_graph_after_rewrite": count, "plan_seconds": t1 - t0,
             "write_seconds": t2 - t1, "edges_per_second": first["edges"] / (t2 - t1),
+            "peer_bare_create_seconds": peer_seconds, "peer_edges_per_second": len(pairs) / peer_seconds,
             "rewrite_seconds": t3 - t2, "rewrite_cleanup_seconds": second["seconds"]["cleanup"],
             "detail": first["seconds"]}
 
@@ -201,6 +209,9 @@ def main() -> None:
         print(f"  write: {writing['write_seconds']:.1f} s = {writing['edges_per_second']:,.0f} edges/s "
               f"(edges {writing['detail']['write']:.1f} s, switch {writing['detail']['switch']:.1f} s, "
               f"cleanup {writing['detail']['cleanup']:.1f} s)")
+        print(f"  peer, bare CREATE of the same edges without properties: {writing['peer_bare_create_seconds']:.1f} s "
+              f"= {writing['peer_edges_per_second']:,.0f} edges/s (ours at "
+              f"{writing['edges_per_second'] / writing['peer_edges_per_second']:.2f}x its rate)")
         print(f"  re-run replacing them: {writing['rewrite_seconds']:.1f} s (deleting the old set "
               f"{writing['rewrite_cleanup_seconds']:.1f} s); edges after: {writing['edges_in_graph_after_rewrite']:,}")
     print("\nCPU shared with other engineers while measured; numbers are upper bounds for a quiet machine.")
