@@ -31,8 +31,8 @@ class LoadOptions:
     name: str | None = None
     replace: bool = False
     skip_bad_lines: bool = False
-    batch_size: int = 10_000
-    workers: int = 2
+    batch_size: int = 20_000
+    workers: int = 1
     edge_mode: str = "auto"
 
 

@@ -15,42 +15,29 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Iterable
 
 from repurpose.cypher_safety import identifier
-from repurpose.loaders.base import Node
 from repurpose.loaders.staging import Staged
 from repurpose.store import GraphStore
 
 EDGE_MODES = ("auto", "merge", "create")
 
 EXISTING_IDS = "UNWIND $ids AS i MATCH (n:Entity {id: i}) RETURN collect(n.id) AS ids"
-NODE_CREATE = """
-UNWIND $rows AS r
-CREATE (n:Entity:{kind} {{id: r.id}})
-SET n.name = r.name, n += r.props, n.datasets = [$dataset]
-"""
+# Rows travel as lists [id, name, varying props...] or [source id, target id, varying props...];
+# properties equal across a whole group travel once, as parameters. Inline property maps and
+# list rows measured about 3x faster on ArcadeDB than ``SET x += row.map`` (docs/loaders.md).
+NODE_CREATE = "UNWIND $rows AS r CREATE (n:Entity:{kind} {{id: r[0], name: r[1], datasets: [$dataset]{props}}})"
 NODE_UPDATE = """
 UNWIND $rows AS r
-MATCH (n:Entity {id: r.id})
-SET n.name = r.name, n += r.props,
+MATCH (n:Entity {{id: r[0]}})
+SET n.name = r[1]{props},
     n.datasets = CASE WHEN $dataset IN coalesce(n.datasets, []) THEN n.datasets
                       ELSE coalesce(n.datasets, []) + $dataset END
 """
-EDGE_CREATE = """
-UNWIND $rows AS r
-MATCH (a:Entity {{id: r.s}})
-MATCH (b:Entity {{id: r.t}})
-CREATE (a)-[e:{type}]->(b)
-SET e += r.p, e.dataset = $dataset
-"""
-EDGE_MERGE = """
-UNWIND $rows AS r
-MATCH (a:Entity {{id: r.s}})
-MATCH (b:Entity {{id: r.t}})
-MERGE (a)-[e:{type} {{dataset: $dataset}}]->(b)
-SET e += r.p
-"""
+EDGE_MATCH = "UNWIND $rows AS r MATCH (a:Entity {{id: r[0]}}) MATCH (b:Entity {{id: r[1]}}) "
+EDGE_CREATE = EDGE_MATCH + "CREATE (a)-[e:{type} {{dataset: $dataset{props}}}]->(b)"
+EDGE_MERGE = EDGE_MATCH + "MERGE (a)-[e:{type} {{dataset: $dataset}}]->(b){set}"
 COUNT_EDGES = "MATCH ()-[e:{type}]->() WHERE e.dataset = $dataset RETURN count(e) AS n"
 DELETE_EDGES = """
 MATCH ()-[e:{type}]->() WHERE e.dataset = $dataset
@@ -70,6 +57,59 @@ MERGE (d:Dataset {name: $dataset})
 SET d.files = $files, d.sha256 = $sha256, d.loadedAt = $loadedAt, d.nodeCount = $nodeCount,
     d.edgeCount = $edgeCount, d.loader = $loader
 """
+
+
+#: Properties the writer sets itself; a loader's props with these names are ignored.
+RESERVED = frozenset({"id", "name", "datasets", "dataset"})
+
+
+@dataclass(frozen=True)
+class PropertyPlan:
+    """Where each property of a group comes from: one parameter (same in every row) or a row column."""
+
+    constants: dict[str, Any]
+    columns: tuple[str, ...]
+
+    def expressions(self, first_column: int) -> list[tuple[str, str]]:
+        """(backticked key, Cypher expression): ``$c0``... for constants, ``r[n]`` for columns."""
+        out = [(identifier(k, "property"), f"$c{i}") for i, k in enumerate(self.constants)]
+        out += [(identifier(k, "property"), f"r[{first_column + j}]") for j, k in enumerate(self.columns)]
+        return out
+
+    def map_entries(self, first_column: int) -> str:
+        """``, `k`: expr`` entries to append inside a property map."""
+        return "".join(f", {key}: {expr}" for key, expr in self.expressions(first_column))
+
+    def set_items(self, variable: str, first_column: int) -> str:
+        """``, v.`k` = expr`` items to append to a SET clause."""
+        return "".join(f", {variable}.{key} = {expr}" for key, expr in self.expressions(first_column))
+
+    def params(self) -> dict[str, Any]:
+        return {f"c{i}": value for i, value in enumerate(self.constants.values())}
+
+    def values(self, props: dict[str, Any]) -> list[Any]:
+        return [props.get(key) for key in self.columns]
+
+
+def plan_properties(group: Iterable[dict[str, Any]]) -> PropertyPlan:
+    """Split the keys of ``group``'s property dicts into constants and per-row columns.
+
+    Loaders share one dict among records with equal properties, so only distinct dict objects
+    are inspected (one for all 854,554 Hetionet SIF edges).
+    """
+    distinct = list({id(p): p for p in group}.values())
+    keys: dict[str, None] = {}
+    for props in distinct:
+        keys.update(dict.fromkeys(k for k in props if k not in RESERVED))
+    constants: dict[str, Any] = {}
+    columns: list[str] = []
+    for key in keys:
+        first = distinct[0].get(key)
+        if first is not None and all(key in p and p[key] == first for p in distinct):
+            constants[key] = first
+        else:
+            columns.append(key)
+    return PropertyPlan(constants, tuple(columns))
 
 
 @dataclass
@@ -98,7 +138,7 @@ def _delete_in_chunks(store: GraphStore, query: str, counter: str, limit: int = 
 class GraphWriter:
     """Writes one staged dataset into a store (batch size and parallel sessions configurable)."""
 
-    def __init__(self, store: GraphStore, dataset: str, *, batch_size: int = 10_000, workers: int = 2,
+    def __init__(self, store: GraphStore, dataset: str, *, batch_size: int = 20_000, workers: int = 1,
                  edge_mode: str = "auto") -> None:
         if edge_mode not in EDGE_MODES:
             raise ValueError(f"edge_mode must be one of {EDGE_MODES}, not {edge_mode!r}")
@@ -141,12 +181,16 @@ class GraphWriter:
         started = time.perf_counter()
         existing = self.existing_ids(list(staged.nodes))
         for kind, nodes in staged.nodes_per_kind().items():
-            new = [n for n in nodes if n.id not in existing]
-            old = [n for n in nodes if n.id in existing]
-            for query, group in ((NODE_CREATE.format(kind=identifier(kind, "node kind")), new), (NODE_UPDATE, old)):
+            plan = plan_properties(n.props for n in nodes)
+            create = NODE_CREATE.format(kind=identifier(kind, "node kind"), props=plan.map_entries(2))
+            update = NODE_UPDATE.format(props=plan.set_items("n", 2))
+            for query, group in ((create, [n for n in nodes if n.id not in existing]),
+                                 (update, [n for n in nodes if n.id in existing])):
                 if group:
-                    self.store.write_batches(query, _node_rows(group), batch_size=self.batch_size, total=len(group),
-                                             desc=f"nodes {kind}", unit="node", dataset=self.dataset)
+                    rows = ([n.id, n.name, *plan.values(n.props)] for n in group)
+                    self.store.write_batches(query, rows, batch_size=self.batch_size, total=len(group),
+                                             desc=f"nodes {kind}", unit="node", dataset=self.dataset,
+                                             **plan.params())
             stats.nodes[kind] = len(nodes)
         stats.node_seconds = time.perf_counter() - started
 
@@ -170,10 +214,16 @@ class GraphWriter:
             if mode == "skip":
                 stats.edges[edge_type] = 0
                 continue
-            query = (EDGE_CREATE if mode == "create" else EDGE_MERGE).format(type=identifier(edge_type, "type"))
+            plan = plan_properties(pairs.values())
+            if mode == "create":
+                query = EDGE_CREATE.format(type=identifier(edge_type, "type"), props=plan.map_entries(2))
+            else:
+                items = plan.set_items("e", 2)
+                query = EDGE_MERGE.format(type=identifier(edge_type, "type"), set=f" SET {items[2:]}" if items else "")
+            rows = ([s, t, *plan.values(props)] for (s, t), props in pairs.items())
             stats.edges[edge_type] = self.store.write_batches(
-                query, _edge_rows(pairs), batch_size=self.batch_size, total=len(pairs),
-                desc=f"edges {edge_type}", unit="edge", workers=self.workers, dataset=self.dataset)
+                query, rows, batch_size=self.batch_size, total=len(pairs), desc=f"edges {edge_type}",
+                unit="edge", workers=self.workers, dataset=self.dataset, **plan.params())
         stats.edge_seconds = time.perf_counter() - started
 
     def record_dataset(self, *, files: list[str], sha256: list[str], loader: str, node_count: int,
@@ -182,13 +232,3 @@ class GraphWriter:
         self.store.write(RECORD_DATASET, dataset=self.dataset, files=files, sha256=sha256,
                          loadedAt=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), nodeCount=node_count,
                          edgeCount=edge_count, loader=loader)
-
-
-def _node_rows(nodes: list[Node]) -> Iterator[dict[str, Any]]:
-    for node in nodes:
-        yield {"id": node.id, "name": node.name, "props": node.props}
-
-
-def _edge_rows(pairs: dict[tuple[str, str], dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    for (source, target), props in pairs.items():
-        yield {"s": source, "t": target, "p": props}
