@@ -2,7 +2,8 @@
 
 Starts its own server in a temporary data directory (stopped at the end), loads
 /work/shared/data/hetionet with ``load_dataset``, and prints nodes/s, edges/s, wall time and
-peak memory (this process and the server, from /proc). Target: <= 60 s on 2 cores.
+peak memory (this process and the server, from /proc), and the CPU seconds each process used
+(an estimate of the wall time on an idle machine, since the CPU is shared). Target: <= 60 s on 2 cores.
 
     .venv/bin/python benchmarks/load.py                      # defaults: batch 20000, workers 1
     .venv/bin/python benchmarks/load.py --workers 1 --workers 3 --json
@@ -42,6 +43,12 @@ def _peak_rss_mib(pid: int | None = None) -> float:
     return float("nan")
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of ``pid`` so far (from /proc/PID/stat), whatever else the machine runs."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run_once(nodes: Path, edges: Path, batch_size: int, workers: int, edge_mode: str, reload: bool) -> dict:
     """One load into a brand-new server; the result row (and a timed re-run when ``reload``)."""
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
@@ -52,14 +59,20 @@ def run_once(nodes: Path, edges: Path, batch_size: int, workers: int, edge_mode:
         try:
             with open_store(settings) as store:
                 options = LoadOptions(batch_size=batch_size, workers=workers, edge_mode=edge_mode)
+                load_before = os.getloadavg()[0]
+                server_cpu, client_cpu = _cpu_seconds(state.pid), time.process_time()
                 started = time.perf_counter()
                 summary = load_dataset(store, "hetionet", nodes, edges, options=options)
                 wall = time.perf_counter() - started
+                server_cpu = _cpu_seconds(state.pid) - server_cpu
+                client_cpu = time.process_time() - client_cpu
                 row = {"batch_size": batch_size, "workers": workers, "edge_mode": edge_mode,
                        "nodes": summary.node_count, "edges": summary.edge_count,
                        "read_s": round(summary.read_seconds, 1), "node_s": round(summary.node_seconds, 1),
                        "edge_s": round(summary.edge_seconds, 1), "wall_s": round(wall, 1),
                        "nodes_per_s": round(summary.nodes_per_second), "edges_per_s": round(summary.edges_per_second),
+                       "server_cpu_s": round(server_cpu, 1), "client_cpu_s": round(client_cpu, 1),
+                       "load_avg_1m": f"{load_before:.1f}->{os.getloadavg()[0]:.1f}",
                        "client_rss_mib": round(_peak_rss_mib()), "server_rss_mib": round(_peak_rss_mib(state.pid))}
                 if reload:
                     started = time.perf_counter()

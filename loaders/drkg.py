@@ -17,7 +17,7 @@ from repurpose.loaders.base import Edge, Loader, Node, Record, kind_label, relat
 class DrkgLoader(Loader):
     """DRKG triples files (``drkg.tsv`` or any subset), plain, gzip or bz2."""
 
-    summary = "DRKG triples: head, relation, tail (tab-separated), e.g. Compound::DB00004"
+    summary = "DRKG triples: Compound::DB00004<TAB>DRUGBANK::treats::Compound:Disease<TAB>Disease::..."
     implicit_nodes = True
 
     def __init__(self, **options: Any) -> None:

@@ -68,7 +68,7 @@ def _is_json(path: Path) -> bool:
 class HetionetLoader(Loader):
     """Hetionet v1.0: ``hetionet-v1.0-nodes.tsv`` + ``*.sif(.gz)`` edge files, or ``hetionet-v1.0.json(.bz2)``."""
 
-    summary = "Hetionet v1.0: nodes TSV (id, name, kind) + SIF edges (source, metaedge, target), or the JSON dump"
+    summary = "nodes TSV (id, name, kind) + SIF edges (source, metaedge, target), or the JSON dump"
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)

@@ -34,7 +34,7 @@ def node_kind(primekg_type: str) -> str:
 class PrimekgLoader(Loader):
     """PrimeKG's ``kg.csv`` (comma-separated with a header), plain, gzip or bz2."""
 
-    summary = "PrimeKG kg.csv: relation, display_relation, x_*/y_* (index, id, type, name, source)"
+    summary = "PrimeKG kg.csv (relation, display_relation, x_*/y_* columns)"
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)

@@ -22,7 +22,7 @@ DEFAULT_KIND = "Concept"
 class TriplesLoader(Loader):
     """Triples files, one ``head relation tail`` a line; optional nodes table."""
 
-    summary = "Triples: head relation tail per line (tab or whitespace), optional --nodes TSV (id, name, kind)"
+    summary = "head relation tail per line (tab or spaces), optional --nodes TSV (id, name, kind)"
     implicit_nodes = True
 
     @classmethod

@@ -57,10 +57,7 @@ def command(fmt: str, files: tuple[Path, ...], nodes_file: Path | None, name: st
 
     \b
     Formats:
-      hetionet  nodes TSV (id, name, kind) + SIF edges (source, metaedge, target), or the JSON dump
-      drkg      DRKG triples: Compound::DB00004<TAB>DRUGBANK::treats::Compound:Disease<TAB>Disease::...
-      primekg   PrimeKG kg.csv (relation, display_relation, x_*/y_* columns)
-      triples   head relation tail per line (tab or spaces), optional --nodes TSV
+    {formats}
 
     \b
     Examples:
@@ -81,3 +78,8 @@ def command(fmt: str, files: tuple[Path, ...], nodes_file: Path | None, name: st
     for example in summary.skipped_examples:
         warn(f"skipped {example}")
     emit(summary.to_dict(), as_json, lambda: _print_summary(summary))
+
+
+# The format list in --help comes from the registry, so it stays true when a loader is added.
+command.help = (command.help or "").replace(
+    "{formats}", "\n    ".join(f"  {key:<9} {cls.summary}" for key, cls in _FORMATS.items()))
