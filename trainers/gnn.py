@@ -59,6 +59,9 @@ class RGCNEncoder(EntityRepresentation):
     def auxiliary_loss(self, idx: Tensor) -> Tensor:
         return self.inner.auxiliary_loss(idx)
 
+    def forward_with_loss(self, idx: Tensor) -> tuple[Tensor, Tensor]:
+        return self(idx), self.inner.auxiliary_loss(idx)
+
     def reset_parameters(self, init: Init) -> None:
         self.inner.reset_parameters(init)
         for conv in self.convs:

@@ -30,6 +30,10 @@ class EntityRepresentation(nn.Module):
         """Extra loss over the entities in ``idx`` (zero unless a subclass adds one)."""
         return idx.new_zeros((), dtype=torch.float32)
 
+    def forward_with_loss(self, idx: Tensor) -> tuple[Tensor, Tensor]:
+        """(vectors of ``idx``, auxiliary loss over them) in one pass; subclasses may share work."""
+        return self(idx), self.auxiliary_loss(idx)
+
     def reset_parameters(self, init: Init) -> None:
         """Re-initialise learned tables with ``init`` and other layers with their defaults."""
         raise NotImplementedError
@@ -106,25 +110,26 @@ class TextMix(EntityRepresentation):
         self.register_buffer("mask", torch.as_tensor(mask, dtype=torch.bool), persistent=False)
         self.projection = TextProjection(self.text.shape[1], base.dim, projection)
 
-    def _mix(self, idx: Tensor, e: Tensor) -> tuple[Tensor, Tensor]:
-        """(P(t) of ``idx``, rho * e + (1 - rho) * P(t)); only for rows that have text."""
-        p = self.projection(self.text[idx])
-        return p, self.rho * e + (1.0 - self.rho) * p
-
     def forward(self, idx: Tensor) -> Tensor:
+        return self.forward_with_loss(idx, anchor=False)[0]
+
+    def auxiliary_loss(self, idx: Tensor) -> Tensor:
+        return self.forward_with_loss(idx)[1]
+
+    def forward_with_loss(self, idx: Tensor, anchor: bool = True) -> tuple[Tensor, Tensor]:
+        """Mixed vectors of ``idx`` and the anchor loss, projecting each distinct text row once."""
         flat = idx.reshape(-1)
         e = self.base(flat)
         rows = self.mask[flat].nonzero().squeeze(1)  # most batch rows (genes...) have no text: skip them
+        loss = e.new_zeros(())
         if len(rows):
-            e = e.index_put((rows,), self._mix(flat[rows], e[rows])[1])
-        return e.view(*idx.shape, self.dim)
-
-    def auxiliary_loss(self, idx: Tensor) -> Tensor:
-        with_text = torch.unique(idx[self.mask[idx]])
-        if not len(with_text):
-            return self.text.new_zeros(())
-        p, mixed = self._mix(with_text, self.base(with_text))
-        return self.zeta2 * (1.0 - F.cosine_similarity(mixed, p, dim=-1)).mean()
+            unique, inverse = torch.unique(flat[rows], return_inverse=True)
+            p = self.projection(self.text[unique])
+            mixed = self.rho * self.base(unique) + (1.0 - self.rho) * p
+            e = e.index_put((rows,), mixed[inverse])
+            if anchor:
+                loss = self.zeta2 * (1.0 - F.cosine_similarity(mixed, p, dim=-1)).mean()
+        return e.view(*idx.shape, self.dim), loss
 
     def reset_parameters(self, init: Init) -> None:
         self.base.reset_parameters(init)

@@ -123,7 +123,7 @@ def _step_loss(model: KGEModel, batch, device: torch.device, temperature: float,
     negatives, weights = batch.negatives.to(device), batch.weights.to(device)
     chunks, size = heads.shape
     idx = torch.cat([heads.reshape(-1), tails.reshape(-1), negatives.reshape(-1)])
-    vectors = model.entity(idx)
+    vectors, auxiliary = model.entity.forward_with_loss(idx)
     h = vectors[: chunks * size].view(chunks, size, -1)
     t = vectors[chunks * size: 2 * chunks * size].view(chunks, size, -1)
     neg = vectors[2 * chunks * size:].view(chunks, negatives.shape[1], -1)
@@ -133,7 +133,7 @@ def _step_loss(model: KGEModel, batch, device: torch.device, temperature: float,
     negative = inter.score_tails(h, r, neg) if batch.corrupt_tail else inter.score_heads(neg, r, t)
     margin = model.margin if inter.distance else 0.0
     l_pos, l_neg = self_adversarial_loss(positive, negative, weights, margin, temperature)
-    return zeta3 * (l_pos + l_neg) / 2.0 + model.entity.auxiliary_loss(idx)
+    return zeta3 * (l_pos + l_neg) / 2.0 + auxiliary
 
 
 def _plot(history: dict, run_dir: Path) -> None:
