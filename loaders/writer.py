@@ -4,11 +4,10 @@ Membership: every node carries a ``datasets`` list (the names of the datasets th
 and every relationship a ``dataset`` property, so ``--replace`` can remove exactly one dataset.
 
 Order and crash safety: the ``(:Dataset)`` node is deleted first and written last, so its
-presence means the load completed. Nodes are created when new and updated
-by id otherwise. Edges of one type are written with a fast
-``CREATE`` when the graph has none of that type for the dataset, skipped when it already has
-exactly as many as the file, and ``MERGE``d otherwise (an interrupted earlier run) so a re-run
-completes without duplicates.
+presence means the load completed. Nodes are created when new and updated by id otherwise.
+Edges of one type are written with a fast ``CREATE`` when the graph has none of that type for
+the dataset, skipped when it already has exactly as many as the file, and ``MERGE``d otherwise
+(an interrupted earlier run) so a re-run completes without duplicates.
 """
 
 from __future__ import annotations
