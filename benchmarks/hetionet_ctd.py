@@ -1,0 +1,181 @@
+"""Quality on Hetionet's Compound-treats-Disease: models x text none/curated/llm x splits x seeds.
+
+Reads /work/shared/data directly (allowed for benchmarks): the graph from hetionet/, and the
+descriptions from text/ (LLM: compounds-llm.jsonl, diseases-llm.jsonl; curated: DrugBank and
+Disease Ontology). Text vectors are all-MiniLM-L6-v2 of [name ; description] for compounds and
+diseases, loaded offline from the bundled package and cached under --cache-dir. Entities
+without a description in a mode (a few compounds and 28 diseases for curated) keep their name
+vector only.
+
+--quick: edges touching a Compound or Disease only (~95k of 854k), DistMult and RotatE, seed 0,
+60 s of training per run. Full: every edge type, RotatE/TransE/DistMult/R-GCN+RotatE, seeds
+0/1/2, up to 10 minutes per run. Each run prints one JSON line; --json prints one summary
+object last; the table reports mean +/- std over seeds.
+
+    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/hetionet_ctd.py --quick
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+SHARED = Path(os.environ.get("SHARED_DATA", "/work/shared/data"))
+KEPT_KINDS = ("Compound", "Disease")
+SETTINGS = {  # per model: (dim, lr, margin)
+    "distmult": (200, 0.01, 9.0),
+    "rotate": (200, 0.01, 9.0),
+    "transe": (200, 0.01, 9.0),
+    "complex": (200, 0.01, 9.0),
+}
+
+
+def _descriptions(mode: str) -> dict[str, str]:
+    text = SHARED / "text"
+    out: dict[str, str] = {}
+    if mode == "llm":
+        for name in ("compounds-llm.jsonl", "diseases-llm.jsonl"):
+            for line in (text / name).read_text(encoding="utf-8").splitlines():
+                row = json.loads(line)
+                out[row["id"]] = row["description"]
+    else:
+        for name in ("compounds-drugbank.tsv", "diseases-do.tsv"):
+            lines = (text / name).read_text(encoding="utf-8").splitlines()
+            header = lines[0].split("\t")
+            col = header.index("description")
+            for line in lines[1:]:
+                fields = line.split("\t")
+                if len(fields) > col and fields[col].strip():
+                    out[fields[0]] = fields[col]
+    return out
+
+
+def text_vectors(data, names: dict[str, str], mode: str, cache_dir: Path) -> tuple[np.ndarray, np.ndarray]:
+    """(name vectors, description vectors) for compounds and diseases, zero rows elsewhere."""
+    path = cache_dir / f"hetionet-minilm-{mode}.npz"
+    if path.is_file():
+        with np.load(path) as z:
+            return z["names"], z["descriptions"]
+    from repurpose.text_encoder import load_encoder
+
+    encoder = load_encoder()
+    rows = [i for i, k in enumerate(data.entity_kinds) if k in KEPT_KINDS]
+    described = _descriptions(mode)
+    dim = encoder.get_sentence_embedding_dimension()
+    name_vecs = np.zeros((data.num_entities, dim), dtype=np.float32)
+    desc_vecs = np.zeros((data.num_entities, dim), dtype=np.float32)
+    ids = [data.entity_ids[i] for i in rows]
+    name_vecs[rows] = encoder.encode([names[e] for e in ids], batch_size=64, normalize_embeddings=True)
+    with_desc = [i for i in rows if data.entity_ids[i] in described]
+    desc_vecs[with_desc] = encoder.encode([described[data.entity_ids[i]] for i in with_desc], batch_size=32,
+                                          normalize_embeddings=True)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    np.savez(path, names=name_vecs, descriptions=desc_vecs)
+    return name_vecs, desc_vecs
+
+
+def load_graph(quick: bool):
+    from repurpose.trainers.data import TripleData, read_nodes_and_edges
+
+    het = SHARED / "hetionet"
+    data = read_nodes_and_edges(het / "hetionet-v1.0-nodes.tsv", het / "hetionet-v1.0-edges-19of24.sif.gz")
+    names = {}
+    for line in (het / "hetionet-v1.0-nodes.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+        node_id, name, _ = line.split("\t")
+        names[node_id] = name
+    if quick:
+        kinds = np.array(data.entity_kinds)
+        keep = np.isin(kinds[data.triples[:, 0]], KEPT_KINDS) | np.isin(kinds[data.triples[:, 2]], KEPT_KINDS)
+        data = TripleData(data.entity_ids, data.relation_types, data.triples[keep], entity_kinds=data.entity_kinds)
+    return data, names
+
+
+def one_run(data, model: str, text: str, split: str, seed: int, seconds: float, epochs: int) -> dict:
+    from repurpose.trainers.train import train
+
+    dim, lr, margin = SETTINGS[model.removeprefix("rgcn_")]
+    with tempfile.TemporaryDirectory() as runs:
+        result = train(data, model=model.removeprefix("rgcn_"), encoder="rgcn" if model.startswith("rgcn_") else "none",
+                       text=text, target="CtD", split=split, dim=dim, epochs=epochs, negatives=64, batch_size=1024,
+                       chunk_size=128, lr=lr, margin=margin, device="cpu", seed=seed, runs_root=runs,
+                       eval_every=1, max_seconds=seconds, num_threads=2)
+    test = result.metrics["test"]
+    return {"model": model, "text": text, "split": split, "seed": seed,
+            "tail_mrr": test["filtered"]["tail"]["mrr"], "head_mrr": test["filtered"]["head"]["mrr"],
+            "mean_mrr": test["filtered"]["mrr"], "hits_at_10": test["filtered"]["hits_at_10"],
+            "tail_hits_at_10": test["filtered"]["tail"]["hits_at_10"], "auroc": test["auroc"],
+            "auprc": test["auprc"], "paper50_mrr": test["paper50"]["mrr"],
+            "epochs": len(result.history["loss"]), "train_seconds": result.train_seconds,
+            "triples_per_second": result.triples_per_second,
+            "best_validation_mrr": max(result.history["validation_mrr"])}
+
+
+def _fmt(values: list[float]) -> str:
+    if len(values) == 1:
+        return f"{values[0]:.3f}"
+    return f"{statistics.mean(values):.3f} ± {statistics.stdev(values):.3f}"
+
+
+def table(rows: list[dict]) -> str:
+    """Markdown table: one line per (split, model, text), mean ± std over seeds."""
+    keys = ("tail_mrr", "head_mrr", "mean_mrr", "hits_at_10", "auroc", "paper50_mrr")
+    groups: dict[tuple, list[dict]] = {}
+    for row in rows:
+        groups.setdefault((row["split"], row["model"], row["text"]), []).append(row)
+    lines = ["| split | model | text | seeds | tail MRR | head MRR | mean MRR | Hits@10 | AUROC | paper50 MRR |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for (split, model, text), group in groups.items():
+        cells = [_fmt([g[k] for g in group]) for k in keys]
+        lines.append(f"| {split} | {model} | {text} | {len(group)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small graph, 2 models, 1 seed, 60 s per run")
+    parser.add_argument("--models", help="comma-separated (rotate, transe, distmult, complex, rgcn_rotate)")
+    parser.add_argument("--texts", default="none,curated,llm")
+    parser.add_argument("--splits", default="random,disease-holdout")
+    parser.add_argument("--seeds", help="comma-separated seeds")
+    parser.add_argument("--seconds", type=float, help="training seconds per run")
+    parser.add_argument("--epochs", type=int, default=200)
+    parser.add_argument("--cache-dir", type=Path, default=Path(tempfile.gettempdir()) / "repurpose-bench")
+    parser.add_argument("--json", action="store_true", help="print one summary JSON object last")
+    args = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    models = (args.models or ("distmult,rotate" if args.quick else "rotate,transe,distmult,rgcn_rotate")).split(",")
+    seeds = [int(s) for s in (args.seeds or ("0" if args.quick else "0,1,2")).split(",")]
+    seconds = args.seconds or (60.0 if args.quick else 600.0)
+    data, names = load_graph(args.quick)
+    print(f"graph: {data.num_entities} entities, {len(data.triples)} edges", file=sys.stderr)
+    texts = args.texts.split(",")
+    vectors = {t: text_vectors(data, names, t, args.cache_dir) for t in texts if t != "none"}
+    rows = []
+    start = time.time()
+    for split in args.splits.split(","):
+        for model in models:
+            for text in texts:
+                if text != "none":
+                    data.name_vectors, data.description_vectors = vectors[text]
+                else:
+                    data.name_vectors = data.description_vectors = None
+                for seed in seeds:
+                    row = one_run(data, model, text, split, seed, seconds, args.epochs)
+                    rows.append(row)
+                    print(json.dumps(row), file=sys.stderr, flush=True)
+    print(table(rows))
+    print(f"\n{len(rows)} runs in {time.time() - start:.0f} s", file=sys.stderr)
+    if args.json:
+        print(json.dumps({"rows": rows, "quick": args.quick, "seconds_per_run": seconds}))
+
+
+if __name__ == "__main__":
+    main()
