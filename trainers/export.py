@@ -26,7 +26,11 @@ TEXT_PROPERTIES: dict[str, tuple[str, ...]] = {
     "llm": ("nameEmbedding", "descriptionEmbedding"),
     "curated": ("nameEmbedding", "curatedDescriptionEmbedding"),
 }
-EXCLUDED_PREFIXES = ("PREDICTED_",)
+#: Never exported: the platform's own predictions (``PREDICTED_TREATS`` and the ModelRun's
+#: ``PREDICTED`` links) and external evidence kept for judging novel predictions (``INDICATED_IN``),
+#: which training on would make circular.
+EXCLUDED_PREFIXES = ("PREDICTED",)
+EXCLUDED_TYPES = frozenset({"INDICATED_IN"})
 NODES = "MATCH (n:Entity) RETURN collect([n.id, [l IN labels(n) WHERE l <> 'Entity'][0]]) AS rows"
 TYPES = "CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType"
 
@@ -40,7 +44,7 @@ def _text_properties(text: str) -> tuple[str, ...]:
 def relationship_types(store: Any) -> list[str]:
     """Exportable relationship types, sorted (predictions excluded)."""
     names = sorted(r["relationshipType"] for r in store.read(TYPES))
-    return [n for n in names if not n.startswith(EXCLUDED_PREFIXES)]
+    return [n for n in names if not n.startswith(EXCLUDED_PREFIXES) and n not in EXCLUDED_TYPES]
 
 
 def graph_fingerprint(store: Any, text: str = "none") -> tuple[str, dict]:

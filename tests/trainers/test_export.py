@@ -36,6 +36,15 @@ def _load_graph(store, data) -> None:
     store.write("MATCH (a:Compound), (b:Disease) WITH a, b LIMIT 1 CREATE (a)-[:PREDICTED_TREATS {score: 0.9}]->(b)")
 
 
+def test_predictions_and_external_evidence_leave_export_and_fingerprint_alone(store) -> None:
+    _load_graph(store, read_nodes_and_edges(SLICE / "nodes.tsv", SLICE / "edges.tsv"))
+    before, _ = graph_fingerprint(store, "llm")
+    store.write("MATCH (b:Disease) WITH b LIMIT 1 CREATE (:ModelRun {runId: 'r'})-[:PREDICTED {edges: 1}]->(b)")
+    store.write("MATCH (a:Compound), (b:Disease) WITH a, b LIMIT 1 CREATE (a)-[:INDICATED_IN {source: 'x'}]->(b)")
+    assert graph_fingerprint(store, "llm")[0] == before
+    assert not {"PREDICTED", "PREDICTED_TREATS", "INDICATED_IN"} & set(export_graph(store, "llm").relation_types)
+
+
 def test_export_matches_source_and_is_cached(store, tmp_path) -> None:
     source = read_nodes_and_edges(SLICE / "nodes.tsv", SLICE / "edges.tsv")
     _load_graph(store, source)
