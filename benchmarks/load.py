@@ -17,6 +17,8 @@ import os
 import platform
 import random
 import resource
+import signal
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -98,6 +100,7 @@ def run_once(nodes: Path, edges: Path, batch_size: int, workers: int, edge_mode:
 def main(nodes: Path, edges: Path, batch_size: int, workers: tuple[int, ...], edge_mode: str, reload: bool,
          as_json: bool) -> None:
     """Time a full Hetionet load into a fresh embedded server."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so `finally` stops the server
     rows = [run_once(nodes, edges, batch_size, w, edge_mode, reload) for w in (workers or (1,))]
     machine = f"{platform.machine()}, {os.cpu_count()} CPUs (shared with other engineers), {platform.python_version()}"
     print(format_table(rows))

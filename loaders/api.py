@@ -24,8 +24,9 @@ from repurpose.store import GraphStore
 class LoadOptions:
     """How to write: dataset name (default: the loader's key), replace, skipping, batching, parallelism.
 
-    ``edge_mode``: ``auto`` (CREATE new types, skip complete ones, MERGE partial ones), ``merge``
-    (always MERGE) or ``create`` (always CREATE: fastest, duplicates edges on a re-run).
+    ``edge_mode``: ``auto`` (CREATE new types, skip complete ones, create only the missing edges of
+    partly written ones), ``merge`` (MERGE every edge: slow on hub nodes) or ``create`` (always
+    CREATE: duplicates edges on a re-run).
     """
 
     name: str | None = None

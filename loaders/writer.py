@@ -6,8 +6,10 @@ and every relationship a ``dataset`` property, so ``--replace`` can remove exact
 Order and crash safety: the ``(:Dataset)`` node is deleted first and written last, so its
 presence means the load completed. Nodes are created when new and updated by id otherwise.
 Edges of one type are written with a fast ``CREATE`` when the graph has none of that type for
-the dataset, skipped when it already has exactly as many as the file, and ``MERGE``d otherwise
-(an interrupted earlier run) so a re-run completes without duplicates.
+the dataset, skipped when it already has exactly as many as the file, and otherwise (an
+interrupted earlier run) completed: the pairs already written are read back and only the
+missing ones created, so a re-run finishes without duplicates. (``MERGE`` per edge does the
+same but measured 150-2,000 edges/s on Hetionet's hub nodes, against ~8,000/s for CREATE.)
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ SET n.name = r[1]{props},
 EDGE_MATCH = "UNWIND $rows AS r MATCH (a:Entity {{id: r[0]}}) MATCH (b:Entity {{id: r[1]}}) "
 EDGE_CREATE = EDGE_MATCH + "CREATE (a)-[e:{type} {{dataset: $dataset{props}}}]->(b)"
 EDGE_MERGE = EDGE_MATCH + "MERGE (a)-[e:{type} {{dataset: $dataset}}]->(b){set}"
+EDGE_PAIRS = "MATCH (a:Entity)-[e:{type}]->(b:Entity) WHERE e.dataset = $dataset RETURN collect([a.id, b.id]) AS pairs"
 COUNT_EDGES = "MATCH ()-[e:{type}]->() WHERE e.dataset = $dataset RETURN count(e) AS n"
 DELETE_EDGES = """
 MATCH ()-[e:{type}]->() WHERE e.dataset = $dataset
@@ -202,7 +205,7 @@ class GraphWriter:
                                    dataset=self.dataset)[0]["n"]
         if existing == 0:
             return "create"
-        return "skip" if existing == expected else "merge"
+        return "skip" if existing == expected else "complete"
 
     def write_edges(self, staged: Staged, stats: WriteStats) -> None:
         started = time.perf_counter()
@@ -214,7 +217,12 @@ class GraphWriter:
                 stats.edges[edge_type] = 0
                 continue
             plan = plan_properties(pairs.values())
-            if mode == "create":
+            if mode == "complete":
+                written = self.store.read(EDGE_PAIRS.format(type=identifier(edge_type, "type")),
+                                          dataset=self.dataset)[0]["pairs"]
+                done = {(a, b) for a, b in written}
+                pairs = {key: props for key, props in pairs.items() if key not in done}
+            if mode in ("create", "complete"):
                 query = EDGE_CREATE.format(type=identifier(edge_type, "type"), props=plan.map_entries(2))
             else:
                 items = plan.set_items("e", 2)

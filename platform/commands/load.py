@@ -43,7 +43,8 @@ def _print_summary(summary: LoadSummary) -> None:
 @click.option("--workers", type=click.IntRange(1, 8), default=1, show_default=True,
               help="Parallel write sessions for edges (on ArcadeDB 1 is fastest: writers conflict on shared nodes).")
 @click.option("--edge-mode", type=click.Choice(EDGE_MODES), default="auto", show_default=True,
-              help="auto: CREATE new edge types, skip complete ones, MERGE partly written ones.")
+              help="auto: CREATE new edge types, skip complete ones, add the missing edges of partly "
+                   "written ones; merge: MERGE every edge (slow); create: always CREATE.")
 @graph_options
 @json_option
 def command(fmt: str, files: tuple[Path, ...], nodes_file: Path | None, name: str | None, replace: bool,
