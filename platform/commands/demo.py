@@ -30,7 +30,7 @@ RETURN c.name, p.score, p.probability ORDER BY p.score DESC LIMIT 10"""
 def command(quick: bool, nodes: Path | None, edges: Path | None, diseases: tuple[str, ...], epochs: int | None,
             settings: Settings, as_json: bool) -> None:
     """Run the whole job: start the embedded graph, load Hetionet, import the shipped LLM
-    descriptions, embed them, train LLaDR (RotatE + text), evaluate, write predicted treatments
+    descriptions, embed them, train LLaDR (DistMult + text), evaluate, write predicted treatments
     back, and print the top 10 for three diseases with known vs novel and the best explanation.
 
     Every stage is skipped when its work is already done, so re-running resumes.
