@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -189,7 +190,7 @@ def main() -> None:
     scoring = [_subprocess(args, "score", method=m, per=per)
                for per in ("compound", "both") for m in ("chunked", "peer-full-matrix")]
     writing = None if args.skip_write else _subprocess(args, "write")
-    result = {"machine": f"{args.threads} threads, CPU shared with other engineers while measured",
+    result = {"machine": f"{args.threads} threads, 1-minute load average {os.getloadavg()[0]:.1f} at the end",
               "model": f"random {args.model} dim {args.dim}", "compounds": args.compounds,
               "diseases": args.diseases, "top_k": args.top_k, "scoring": scoring, "writing": writing}
     if args.json:
@@ -214,7 +215,8 @@ def main() -> None:
               f"{writing['edges_per_second'] / writing['peer_edges_per_second']:.2f}x its rate)")
         print(f"  re-run replacing them: {writing['rewrite_seconds']:.1f} s (deleting the old set "
               f"{writing['rewrite_cleanup_seconds']:.1f} s); edges after: {writing['edges_in_graph_after_rewrite']:,}")
-    print("\nCPU shared with other engineers while measured; numbers are upper bounds for a quiet machine.")
+    print(f"\n1-minute load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+          "(above the core count, other work shared the CPU and these numbers are upper bounds).")
 
 
 if __name__ == "__main__":
