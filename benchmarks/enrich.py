@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -171,7 +172,7 @@ def main() -> None:
     from repurpose.cli_support import format_table
 
     print(format_table(rows, ["scenario", "items", "seconds", "rate", "unit", "target", "ok", "cpu_ms"]))
-    print(f"peak RSS {peak_mb:.0f} MiB; 2 CPU cores shared with other engineers' jobs while measured")
+    print(f"peak RSS {peak_mb:.0f} MiB; 1-minute load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     if args.json:
         print(json.dumps({"rows": rows, "peak_rss_mib": round(peak_mb), "concurrency": args.concurrency}))
 

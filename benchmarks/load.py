@@ -102,7 +102,7 @@ def main(nodes: Path, edges: Path, batch_size: int, workers: tuple[int, ...], ed
     """Time a full Hetionet load into a fresh embedded server."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so `finally` stops the server
     rows = [run_once(nodes, edges, batch_size, w, edge_mode, reload) for w in (workers or (1,))]
-    machine = f"{platform.machine()}, {os.cpu_count()} CPUs (shared with other engineers), {platform.python_version()}"
+    machine = f"{platform.machine()}, {os.cpu_count()} CPUs (load average {os.getloadavg()[0]:.1f}), {platform.python_version()}"
     print(format_table(rows))
     print(f"machine: {machine}")
     if as_json:
