@@ -62,6 +62,11 @@ class NamedQuery:
     text: str
     file: str
 
+    @property
+    def public(self) -> bool:
+        """A library query for people (it has a description), not an internal one of some module."""
+        return bool(self.description)
+
     def param(self, name: str) -> Param:
         for p in self.params:
             if p.name == name:
@@ -70,7 +75,7 @@ class NamedQuery:
 
 
 def parse(text: str, file: str) -> list[NamedQuery]:
-    """The named blocks of one ``.cypher`` file (QueryError names file:line on a bad header)."""
+    """Every named block of one ``.cypher`` file, public or internal (QueryError names file:line on a bad header)."""
     blocks: list[tuple[int, list[str]]] = []
     for line_no, line in enumerate(text.splitlines(), 1):
         if _NAME.match(line.strip()):
@@ -96,8 +101,6 @@ def parse(text: str, file: str) -> list[NamedQuery]:
                                      "expected '// param: NAME (TYPE[, default VALUE]): description'")
                 params.append(Param(m.group(1), m.group(2), m.group(3), m.group(4).strip()))
         query = "\n".join(body).strip().rstrip(";").strip()
-        if not description:
-            continue  # an internal query of some module (enrich.cypher, rag.cypher), not for people
         if not query:
             raise QueryError(f"{file}:{start}: query {name!r} has no Cypher after its header")
         out.append(NamedQuery(name, description, tuple(params), query, file))
@@ -113,10 +116,19 @@ def library() -> dict[str, NamedQuery]:
         if not entry.name.endswith(".cypher") or entry.name in SKIP_FILES:
             continue
         for q in parse(entry.read_text(encoding="utf-8"), entry.name):
+            if not q.public:
+                continue  # an internal query of some module (enrich.cypher, rag.cypher)
             if q.name in queries:
                 raise QueryError(f"query {q.name!r} is defined in both {queries[q.name].file} and {q.file}")
             queries[q.name] = q
     return queries
+
+
+@functools.lru_cache(maxsize=None)
+def named_blocks(file: str) -> dict[str, str]:
+    """``{name: Cypher}`` of every named block of ``cypher/<file>``, internal ones included (read once)."""
+    text = importlib.resources.files("repurpose.cypher").joinpath(file).read_text(encoding="utf-8")
+    return {q.name: q.text for q in parse(text, file)}
 
 
 def get(name: str) -> NamedQuery:
