@@ -25,18 +25,8 @@ text-align:left;font-variant-numeric:tabular-nums}th{background:#f6f6f6}.num{tex
 """
 
 # Predictions are read from the run's current write only (``p.writeId = m.currentWriteId``), so a
-# report made while a re-run of the write-back is under way never mixes two sets.
-
-#: Top predictions per disease, known (curated TREATS_*) pairs marked; one row per prediction.
-TOP_PREDICTIONS = """
-MATCH (m:ModelRun {runId: $run_id})
-MATCH (c:Compound)-[p:PREDICTED_TREATS {runId: $run_id}]->(d:Disease)
-WHERE d.id IN $disease_ids AND p.writeId = m.currentWriteId
-OPTIONAL MATCH (c)-[t]->(d) WHERE type(t) STARTS WITH 'TREATS'
-RETURN d.id AS disease_id, d.name AS disease, c.id AS compound_id, c.name AS compound,
-       p.score AS score, p.probability AS probability, count(t) > 0 AS known
-ORDER BY disease, score DESC
-"""
+# report made while a re-run of the write-back is under way never mixes two sets. The per-disease
+# tables come from the library query ``top_predictions_for_disease`` (cypher/).
 
 #: Diseases of a run with the most predictions first (ties: by name).
 RUN_DISEASES = """
@@ -183,19 +173,17 @@ def _prediction_sections(store: GraphStore, run_id: str, diseases: int, top: int
     if probabilities:
         charts.append(_histogram(probabilities, "Calibrated probabilities", "probability"))
     out = [f"<h2>Predictions ({len(scores['scores'])} edges)</h2><div class='charts'>{''.join(charts)}</div>"]
+    from repurpose import querylib
+
     chosen = store.read(RUN_DISEASES, run_id=run_id, limit=diseases)
-    rows = store.read(TOP_PREDICTIONS, run_id=run_id, disease_ids=[d["id"] for d in chosen])
-    by_disease: dict[str, list[dict]] = {}
-    for row in rows:
-        by_disease.setdefault(row["disease"], []).append(row)
     out.append(f"<h2>Top {top} predictions per disease</h2><p class='muted'>novel = no curated TREATS edge; "
                "known = already a curated treatment.</p>")
-    for disease, items in by_disease.items():
-        items = items[:top]
-        shown = [{"rank": i + 1, "compound": r["compound"], "id": r["compound_id"], "score": r["score"],
-                  "probability": r["probability"], "status": "known" if r["known"] else "novel"}
-                 for i, r in enumerate(items)]
-        out.append(f"<h3>{html.escape(disease)}</h3>" +
+    for disease in chosen:
+        _, rows, _ = querylib.run(store, "top_predictions_for_disease",
+                                  {"disease": disease["id"], "run": run_id, "limit": top})
+        shown = [{"rank": i + 1, "compound": r["compound"], "id": r["compoundId"], "score": r["score"],
+                  "probability": r["probability"], "status": r["status"]} for i, r in enumerate(rows)]
+        out.append(f"<h3>{html.escape(disease['name'])}</h3>" +
                    _table(shown, ["rank", "compound", "id", "score", "probability", "status"],
                           [s["status"] for s in shown]))
     return "".join(out)
