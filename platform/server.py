@@ -110,8 +110,9 @@ def pick_port(preferred: int, *, exclude: tuple[int, ...] = (), tries: int = 200
     raise ServerError(f"no free port in {preferred}..{preferred + tries - 1}; stop other servers or pass --port")
 
 
-def _pid_is_server(pid: int) -> bool:
-    """True when ``pid`` is alive and is an ArcadeDB server (not a recycled pid)."""
+def _pid_is_server(pid: int, root: str) -> bool:
+    """True when ``pid`` is alive and is the ArcadeDB server of ``root`` (not a recycled pid, not
+    another data directory's server that happens to have it now)."""
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
@@ -120,7 +121,8 @@ def _pid_is_server(pid: int) -> bool:
         except OSError:
             return False
         return True  # no /proc (macOS): trust the live pid
-    return SERVER_MAIN.encode() in cmdline
+    args = cmdline.split(b"\0")
+    return SERVER_MAIN.encode() in args and f"-Darcadedb.server.rootPath={root}".encode() in args
 
 
 def read_state(settings: Settings) -> ServerState | None:
@@ -133,7 +135,7 @@ def read_state(settings: Settings) -> ServerState | None:
     except (ValueError, TypeError):
         path.unlink(missing_ok=True)
         return None
-    if not _pid_is_server(state.pid):
+    if not _pid_is_server(state.pid, state.root):
         path.unlink(missing_ok=True)
         return None
     return state
@@ -270,10 +272,10 @@ def stop(settings: Settings, timeout: float = 30.0) -> ServerState | None:
     except ProcessLookupError:
         pass
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and _pid_is_server(state.pid):
+    while time.monotonic() < deadline and _pid_is_server(state.pid, state.root):
         _reap(state.pid)
         time.sleep(0.1)
-    if _pid_is_server(state.pid):
+    if _pid_is_server(state.pid, state.root):
         os.kill(state.pid, signal.SIGKILL)
         _reap(state.pid)
     _state_path(settings).unlink(missing_ok=True)
