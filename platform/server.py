@@ -141,6 +141,12 @@ def read_state(settings: Settings) -> ServerState | None:
     return state
 
 
+def still_running(settings: Settings, state: ServerState) -> bool:
+    """True while the server of ``state`` is alive and still the one recorded for this data directory."""
+    current = read_state(settings)
+    return current is not None and current.pid == state.pid
+
+
 def _http(state: ServerState, password: str, method: str, route: str, body: dict | None = None,
           timeout: float = 10.0) -> Any:
     req = urllib.request.Request(f"http://{HOST}:{state.http_port}{route}", method=method)

@@ -9,6 +9,7 @@ rolled back (ArcadeDB ignores Bolt's read access mode), with a timeout and a row
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.resources
 import re
 import time
@@ -27,6 +28,10 @@ from repurpose.progress import progress
 
 TRANSIENT = (neo4j_errors.TransientError, neo4j_errors.SessionExpired, neo4j_errors.ServiceUnavailable)
 RETRIES = 5
+#: The driver's own retry window for a transaction on the local embedded server (its default, 30 s,
+#: suits a remote cluster; locally a failure that outlasts this means the server is gone).
+EMBEDDED_RETRY_SECONDS = 2.0
+RERUN_HINT = "run the command again: load, enrich and writeback complete their work without duplicates on a re-run"
 
 
 @dataclass(frozen=True)
@@ -59,24 +64,31 @@ def _chunks(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
 class GraphStore:
     """Parameterised reads and writes against one database of a Bolt server."""
 
-    def __init__(self, driver: neo4j.Driver, database: str, uri: str) -> None:
+    def __init__(self, driver: neo4j.Driver, database: str, uri: str,
+                 server_alive: Callable[[], bool] | None = None) -> None:
         self.driver = driver
         self.database = database
         self.uri = uri
+        #: For the embedded server: whether the process we connected to still runs (checked before retrying).
+        self.server_alive = server_alive
         self._capabilities: Capabilities | None = None
 
     # -- connection -------------------------------------------------------------------------
     @classmethod
     def connect(cls, settings: Settings) -> "GraphStore":
         """Connect (starting the embedded server first when the URI is ``embedded``)."""
+        alive: Callable[[], bool] | None = None
+        retry_seconds: dict[str, float] = {}
         if settings.embedded:
             state = server.ensure_running(settings)
             server.ensure_database(settings, state)
             uri, user, password = state.uri, "root", server.root_password(settings)
+            alive = functools.partial(server.still_running, settings, state)
+            retry_seconds = {"max_transaction_retry_time": EMBEDDED_RETRY_SECONDS}
         else:
             uri, user, password = settings.uri, settings.user, settings.password
         driver = neo4j.GraphDatabase.driver(uri, auth=(user, password or ""), connection_timeout=10,
-                                            max_connection_pool_size=16)
+                                            max_connection_pool_size=16, **retry_seconds)
         try:
             driver.verify_connectivity()
         except neo4j_errors.AuthError as exc:
@@ -87,7 +99,7 @@ class GraphStore:
             driver.close()
             hint = "try `platform db start`" if settings.embedded else "is the server running and the URI right?"
             raise GraphUnavailable(f"cannot reach {uri}; {hint}") from exc
-        store = cls(driver, settings.database, uri)
+        store = cls(driver, settings.database, uri, alive)
         try:
             store.read("RETURN 1 AS ok")
         except QueryError as exc:
@@ -126,7 +138,14 @@ class GraphStore:
         for attempt in range(RETRIES):
             try:
                 return work()
-            except TRANSIENT:
+            except neo4j_errors.IncompleteCommit as exc:
+                # The commit may have been applied: running the work again could write it twice.
+                raise GraphUnavailable(f"lost the connection to {self.uri} while committing, so the last write "
+                                       f"may or may not be in the graph; {RERUN_HINT}") from exc
+            except TRANSIENT as exc:
+                if self.server_alive is not None and not self.server_alive():
+                    raise GraphUnavailable(f"the embedded graph server at {self.uri} stopped while this command "
+                                           f"ran; {RERUN_HINT} (it restarts the server)") from exc
                 if attempt == RETRIES - 1:
                     raise
                 time.sleep(0.05 * 2 ** attempt)
