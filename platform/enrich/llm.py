@@ -84,6 +84,16 @@ def _retry_after(exc: Any) -> float | None:
         return None
 
 
+def _connection_failed(exc: BaseException | None) -> bool:
+    """Whether a refused or reset connection lies under ``exc``: the SDK's aiohttp transport reports
+    "connection refused" as a connect *timeout*, which must still count as an unreachable endpoint."""
+    while exc is not None:
+        if isinstance(exc, ConnectionError) or isinstance(getattr(exc, "os_error", None), ConnectionError):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 def classify(exc: BaseException, base_url: str, model: str) -> Exception:
     """Map an ``openai`` exception to EndpointError (stop), RetryableError or RequestFailed."""
     import openai
@@ -96,7 +106,7 @@ def classify(exc: BaseException, base_url: str, model: str) -> Exception:
                              "and that the base URL ends in /v1")
     if isinstance(exc, openai.RateLimitError):
         return RetryableError("rate limited (429)", _retry_after(exc))
-    if isinstance(exc, openai.APITimeoutError):
+    if isinstance(exc, openai.APITimeoutError) and not _connection_failed(exc):
         return RetryableError("timed out")
     if isinstance(exc, openai.APIConnectionError):
         return RetryableError(f"cannot reach the LLM endpoint {base_url}; is the server running?", fatal=True)
@@ -123,12 +133,13 @@ class ChatLLM:
         """Open the chat model with an HTTP client of its own, bound to the running event loop.
 
         LangChain otherwise shares one cached client per process, which breaks on the second
-        ``asyncio.run`` (its connections belong to a closed loop).
+        ``asyncio.run`` (its connections belong to a closed loop). The client is the SDK's aiohttp
+        transport: about 1 ms less CPU per request than its default httpx one (docs/enrich.md).
         """
         import openai
         from langchain_openai import ChatOpenAI
 
-        http = openai.DefaultAsyncHttpxClient()
+        http = openai.DefaultAioHttpClient()
         self._chat = ChatOpenAI(base_url=self.base_url, api_key=self._key, model=self.model, max_retries=0,
                                 http_async_client=http, **self._options)
         try:
