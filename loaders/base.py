@@ -9,9 +9,11 @@ yields, then writes it, so a bad line is found before the first write.
 from __future__ import annotations
 
 import bz2
+import contextlib
 import gzip
 import inspect
 import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, ClassVar, Iterator, Union
@@ -88,17 +90,23 @@ def scalar_props(data: dict[str, Any]) -> dict[str, Any]:
 
 # -- reading files ---------------------------------------------------------------------------
 
-def open_binary(path: Path) -> IO[bytes]:
-    """Open ``path`` for reading bytes, decompressing gzip or bz2 transparently (sniffed, not by name)."""
+@contextlib.contextmanager
+def open_binary(path: Path) -> Iterator[IO[bytes]]:
+    """Open ``path`` for reading bytes, decompressing gzip or bz2 transparently (sniffed, not by name).
+
+    A file that cannot be read, or whose compressed data is damaged or cut short, is an
+    InputError naming the file, raised by the open or by any read inside the ``with`` block.
+    """
     if not path.is_file():
         raise InputError("no such file", path=path)
-    with open(path, "rb") as probe:
-        head = probe.read(3)
-    if head[:2] == b"\x1f\x8b":
-        return gzip.open(path, "rb")  # type: ignore[return-value]
-    if head == b"BZh":
-        return bz2.open(path, "rb")  # type: ignore[return-value]
-    return open(path, "rb")
+    try:
+        with open(path, "rb") as probe:
+            head = probe.read(3)
+        opener = gzip.open if head[:2] == b"\x1f\x8b" else bz2.open if head == b"BZh" else open
+        with opener(path, "rb") as handle:
+            yield handle  # type: ignore[misc]
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(f"cannot read the file ({exc}); is it damaged or cut short?", path=path) from exc
 
 
 class LineReader:

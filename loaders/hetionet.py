@@ -60,6 +60,11 @@ _EDGE_SPECS = {abbrev: (TYPES[abbrev], s, t) for abbrev, (s, _, t) in METAEDGES.
 _BY_TUPLE = {(s, v, t): abbrev for abbrev, (s, v, t) in METAEDGES.items()}
 
 
+def _is_id(value: Any) -> bool:
+    """Whether a JSON value can be an identifier: text or an integer (Hetionet's gene ids are numbers)."""
+    return isinstance(value, (str, int)) and not isinstance(value, bool)
+
+
 def _is_json(path: Path) -> bool:
     with open_binary(path) as handle:
         return handle.read(64).lstrip()[:1] == b"{"
@@ -148,33 +153,42 @@ class HetionetLoader(Loader):
         except json.JSONDecodeError as exc:
             raise InputError(f"malformed JSON: {exc.msg}", path=path, line=exc.lineno,
                              text=exc.doc.splitlines()[exc.lineno - 1] if exc.doc else None) from exc
-        if not isinstance(document, dict) or "nodes" not in document or "edges" not in document:
+        except RecursionError as exc:
+            raise InputError("malformed JSON: nested too deeply", path=path) from exc
+        if not isinstance(document, dict) or not isinstance(document.get("nodes"), list) \
+                or not isinstance(document.get("edges"), list):
             raise InputError("a Hetionet JSON file needs top-level 'nodes' and 'edges' lists", path=path)
         for i, item in enumerate(document["nodes"]):
             text = json.dumps(item)
             try:
-                kind, identifier, name = item["kind"], item["identifier"], item["name"]
-            except (KeyError, TypeError):
-                reader.bad(None, text, f"nodes[{i}] needs kind, identifier and name")
+                kind, identifier, name, data = item["kind"], item["identifier"], item["name"], item.get("data") or {}
+            except (KeyError, TypeError, AttributeError):
+                kind = None
+            if not (isinstance(kind, str) and _is_id(identifier) and _is_id(name) and isinstance(data, dict)):
+                reader.bad(None, text, f"nodes[{i}] needs kind, identifier and name (text or number), data an object")
                 continue
-            node = self._node(reader, None, f"{kind}::{identifier}", str(name), str(kind), text=text,
-                              props=scalar_props(item.get("data") or {}))
+            node = self._node(reader, None, f"{kind}::{identifier}", str(name), kind, text=text,
+                              props=scalar_props(data))
             if node:
                 yield node
         for i, item in enumerate(document["edges"]):
             text = json.dumps(item)
             try:
                 (source_kind, source_id), (target_kind, target_id) = item["source_id"], item["target_id"]
-                verb, direction = item["kind"], item.get("direction", "both")
-            except (KeyError, TypeError, ValueError):
-                reader.bad(None, text, f"edges[{i}] needs source_id [kind, id], target_id [kind, id] and kind")
+                verb, direction, data = item["kind"], item.get("direction", "both"), item.get("data") or {}
+            except (KeyError, TypeError, ValueError, AttributeError):
+                verb = None
+            if not (isinstance(verb, str) and isinstance(source_kind, str) and isinstance(target_kind, str)
+                    and _is_id(source_id) and _is_id(target_id) and isinstance(data, dict)):
+                reader.bad(None, text, f"edges[{i}] needs source_id [kind, id], target_id [kind, id] and kind; "
+                                       "data an object")
                 continue
             source, target = f"{source_kind}::{source_id}", f"{target_kind}::{target_id}"
             abbrev = _BY_TUPLE.get((source_kind, verb, target_kind))
             if abbrev is None and direction == "both" and (target_kind, verb, source_kind) in _BY_TUPLE:
                 abbrev = _BY_TUPLE[(target_kind, verb, source_kind)]
                 source, target = target, source
-            props = {"source": SOURCE, **scalar_props(item.get("data") or {})}
+            props = {"source": SOURCE, **scalar_props(data)}
             edge = self._edge(reader, None, source, abbrev or f"{source_kind} - {verb} - {target_kind}", target,
                               text=text, props=props)
             if edge:

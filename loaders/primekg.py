@@ -59,7 +59,11 @@ class PrimekgLoader(Loader):
             reader = self.reader(path)
             header: list[str] = []
             for number, text in reader.lines():
-                fields = next(csv.reader([text]))
+                try:
+                    fields = next(csv.reader([text]))
+                except csv.Error as exc:  # e.g. a field over the csv module's size limit
+                    reader.bad(number, text, f"not a CSV line ({exc})")
+                    continue
                 if not header:
                     header = [f.strip() for f in fields]
                     missing = [c for c in COLUMNS if c not in header]

@@ -1,0 +1,87 @@
+"""Inputs the fuzzer found that once ended in a traceback, a half-written graph or a hang.
+
+Each case must now fail with one clean error that names the file (and the line or field),
+leaving the graph exactly as it was.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import json
+from typing import Iterator
+
+import pytest
+from loader_support import DRKG_TREATS, HETIONET_EDGES, HETIONET_NODES, PRIMEKG, graph_totals
+
+from repurpose.config import Settings
+from repurpose.errors import InputError
+from repurpose.loaders import load_dataset
+from repurpose.store import GraphStore
+
+from rag.rag_slice import fresh_database
+
+#: Each format's fixture, to be damaged (Hetionet: its edges file, loaded with its nodes file).
+SOURCES = {"triples": DRKG_TREATS, "drkg": DRKG_TREATS, "primekg": PRIMEKG, "hetionet": HETIONET_EDGES}
+PRIMEKG_HEADER = PRIMEKG.read_bytes().split(b"\n", 1)[0] + b"\n"
+HETIONET_NODE = {"kind": "Compound", "identifier": "DB00331", "name": "Metformin"}
+
+
+def _json(nodes: object, edges: object = ()) -> bytes:
+    return json.dumps({"nodes": nodes, "edges": list(edges) if isinstance(edges, tuple) else edges}).encode()
+
+
+DAMAGED = {
+    "gzip cut short": lambda data: gzip.compress(data)[:len(gzip.compress(data)) // 2],
+    "gzip with a bad CRC": lambda data: gzip.compress(data)[:-8] + bytes(8),
+    "gzip magic only": lambda data: b"\x1f\x8b",
+    "bz2 cut short": lambda data: bz2.compress(data)[:len(bz2.compress(data)) // 2],
+    "text starting like bz2": lambda data: b"BZh" + data,
+}
+MALFORMED = {
+    "hetionet json: data is a list": ("hetionet", _json([{**HETIONET_NODE, "data": [1, 2]}]), "nodes[0] needs"),
+    "hetionet json: nodes is a number": ("hetionet", _json(5), "top-level 'nodes' and 'edges' lists"),
+    "hetionet json: a list as an edge kind": (
+        "hetionet", _json([HETIONET_NODE], [{"source_id": [["Compound"], "DB00331"], "target_id": ["Disease", "x"],
+                                             "kind": "treats"}]), "edges[0] needs"),
+    "hetionet json: nested too deeply": ("hetionet", b'{"nodes": ' + b"[" * 100_000 + b"]" * 100_000 + b', "edges": []}',
+                                         "nested too deeply"),
+    "primekg: a field over the csv limit": (
+        "primekg", PRIMEKG_HEADER + b'r,d,1,2,drug,"' + b"x" * 200_000 + b'",DrugBank,3,4,disease,y,MONDO\n',
+        ":2: not a CSV line"),
+}
+
+
+@pytest.fixture(scope="module")
+def graph(server_settings: Settings) -> Iterator[tuple[GraphStore, tuple[int, int]]]:
+    """One database for the module, holding data so that 'unchanged' means more than 'empty'."""
+    with GraphStore.connect(fresh_database(server_settings)) as store:
+        load_dataset(store, "primekg", PRIMEKG)
+        yield store, graph_totals(store)
+
+
+@pytest.mark.parametrize("fmt", sorted(SOURCES))
+@pytest.mark.parametrize("case", sorted(DAMAGED))
+def test_a_damaged_compressed_file_is_an_input_error(graph, tmp_path, fmt, case):
+    store, before = graph
+    source = SOURCES[fmt]
+    data = gzip.decompress(source.read_bytes()) if source.suffix == ".gz" else source.read_bytes()
+    path = tmp_path / "input.gz"
+    path.write_bytes(DAMAGED[case](data))
+    files = [HETIONET_NODES, path] if fmt == "hetionet" else [path]
+    with pytest.raises(InputError, match=r"input\.gz: cannot read the file \(.+\); is it damaged or cut short\?"):
+        load_dataset(store, fmt, *files)
+    assert graph_totals(store) == before
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+def test_malformed_structure_is_an_input_error(graph, tmp_path, case):
+    store, before = graph
+    fmt, data, message = MALFORMED[case]
+    path = tmp_path / "input.data"
+    path.write_bytes(data)
+    with pytest.raises(InputError) as info:
+        load_dataset(store, fmt, path)
+    assert str(info.value).startswith(f"{path}") and message in str(info.value)
+    assert len(str(info.value).splitlines()) == 1
+    assert graph_totals(store) == before
