@@ -2,9 +2,10 @@
 
 Flow: one ``collect()`` read per label -> a plan (skip nodes already described, unless
 ``overwrite``) -> cached answers written without a request -> the rest asked with at most
-``concurrency`` requests in flight -> each accepted answer committed to the cache at once and
-written to the graph in batches. A bad answer is retried and then counted as failed, never
-written. A dead endpoint, wrong key or unknown model stops the run; what was done stays cached.
+``concurrency`` requests in flight -> each accepted answer stored in the cache (committed within a
+second, and at the end) and written to the graph in batches. A bad answer is retried and then
+counted as failed, never written. A dead endpoint, wrong key or unknown model stops the run;
+what was done stays cached.
 """
 
 from __future__ import annotations
@@ -262,6 +263,7 @@ def enrich(store: GraphStore, llm: Asker, cache: AnswerCache, options: EnrichOpt
         kept = f"; {stats.done} new answers kept, re-run to resume" if stats.done else ""
         raise EndpointError(f"{exc}{kept}") from exc
     finally:
+        cache.commit()
         writer.flush()
         stats.seconds = time.perf_counter() - started
     return stats
