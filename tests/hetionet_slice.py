@@ -48,3 +48,23 @@ def seed_slice(store: GraphStore, skip_edges: set[tuple[str, str, str]] = frozen
     for rel, rows in by_type.items():
         store.write_batches(f"UNWIND $rows AS row MATCH (a:Entity {{id: row.s}}) MATCH (b:Entity {{id: row.t}}) "
                             f"CREATE (a)-[:{identifier(rel)}]->(b)", rows, batch_size=5000)
+
+
+def train_slice_run(runs_root: Path, seed: int = 0) -> Path:
+    """A real tiny run trained on the slice (DistMult, dim 32, 3 epochs) under ``runs_root``; its directory."""
+    import numpy as np
+    import torch
+
+    from repurpose.trainers.data import TripleData
+    from repurpose.trainers.train import train
+
+    torch.set_num_threads(2)
+    nodes, edges = read_slice()
+    ids = [n["id"] for n in nodes]
+    index = {e: i for i, e in enumerate(ids)}
+    rels = sorted({t for _, t, _ in edges})
+    triples = np.array([(index[s], rels.index(t), index[o]) for s, t, o in edges], np.int64)
+    data = TripleData(ids, rels, triples, entity_kinds=[n["label"] for n in nodes])
+    result = train(data, model="distmult", dim=32, epochs=3, negatives=16, batch_size=256, chunk_size=64,
+                   lr=0.01, device="cpu", seed=seed, runs_root=runs_root, target="TREATS_CtD", split="random")
+    return result.run_dir

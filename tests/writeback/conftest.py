@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
-import torch
-from hetionet_slice import read_slice, seed_slice
+from hetionet_slice import read_slice, seed_slice, train_slice_run
 
 from repurpose.config import Settings
 from repurpose.store import GraphStore
@@ -20,20 +18,7 @@ from repurpose.store import GraphStore
 @pytest.fixture(scope="session")
 def trained_run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real run trained once per session on the slice; its directory (copy it per test)."""
-    from repurpose.trainers.data import TripleData
-    from repurpose.trainers.train import train
-
-    torch.set_num_threads(2)
-    nodes, edges = read_slice()
-    ids = [n["id"] for n in nodes]
-    index = {e: i for i, e in enumerate(ids)}
-    rels = sorted({t for _, t, _ in edges})
-    triples = np.array([(index[s], rels.index(t), index[o]) for s, t, o in edges], np.int64)
-    data = TripleData(ids, rels, triples, entity_kinds=[n["label"] for n in nodes])
-    root = tmp_path_factory.mktemp("runs")
-    result = train(data, model="distmult", dim=32, epochs=3, negatives=16, batch_size=256, chunk_size=64,
-                   lr=0.01, device="cpu", seed=0, runs_root=root, target="TREATS_CtD", split="random")
-    return result.run_dir
+    return train_slice_run(tmp_path_factory.mktemp("runs"))
 
 
 @pytest.fixture()
