@@ -1,0 +1,91 @@
+"""Work at the same time: two write-backs of different runs, and a load while read queries run.
+
+CI-sized versions of benchmarks/reliability.py's concurrency rows (which run the CLI commands
+themselves): nothing fails, no query errs, and the graph ends equal to the reference built by
+uninterrupted runs one at a time.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+import time
+
+from fault_support import LOAD_SLICE, PLATFORM, Snapshot, cli_env, compare, snapshot_of
+
+from repurpose import writeback
+from repurpose.config import Settings
+from repurpose.store import GraphStore
+
+#: Reads a user runs while a load writes: counts, a traversal, and a user query (checked, rolled back).
+READS = [
+    ("read", "MATCH (n:Entity) RETURN count(n) AS n"),
+    ("read", "MATCH (c:Compound)-[:TREATS_CtD]->(d:Disease) RETURN c.id AS c, d.id AS d LIMIT 50"),
+    ("user", "MATCH (d:Disease)<-[r]-(c:Compound) RETURN d.name AS disease, count(c) AS n ORDER BY n DESC LIMIT 5"),
+]
+
+
+def test_two_writebacks_of_different_runs_at_once(slice_db: Settings, runs_in,
+                                                  writeback_reference: tuple[Snapshot, Snapshot]) -> None:
+    """Both runs planned first, then written from two connections released together, in small batches."""
+    run_ids = runs_in(slice_db.data_dir)
+    gate = threading.Barrier(len(run_ids))
+    spans: dict[str, tuple[float, float]] = {}
+    errors: list[str] = []
+
+    def write(run_id: str) -> None:
+        try:
+            with GraphStore.connect(slice_db) as store:
+                run = writeback.open_run(run_id, slice_db)
+                plan = writeback.plan(run, store)
+                gate.wait(timeout=120)
+                started = time.monotonic()
+                writeback.write(run, store, plan, batch_size=100)
+                spans[run_id] = (started, time.monotonic())
+        except Exception as exc:  # noqa: BLE001 - every failure is what the test counts
+            errors.append(f"{run_id}: {exc!r}")
+
+    writers = [threading.Thread(target=write, args=(run_id,)) for run_id in run_ids]
+    for thread in writers:
+        thread.start()
+    for thread in writers:
+        thread.join(timeout=300)
+    assert errors == []
+    (a0, a1), (b0, b1) = spans.values()
+    assert a0 < b1 and b0 < a1  # the two writes really overlapped
+    difference = compare(writeback_reference[1], snapshot_of(slice_db.data_dir, slice_db.database))
+    assert difference.equal, difference.words()  # no edge lost, none duplicated, each run's scores intact
+
+
+def test_a_load_while_read_queries_run(settings: Settings, load_reference: Snapshot) -> None:
+    load = subprocess.Popen([PLATFORM, *LOAD_SLICE, "--batch-size", "200"], env=cli_env(settings.data_dir,
+                            settings.database), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    errors: list[str] = []
+    during: list[int] = []
+
+    def reader() -> None:
+        with GraphStore.connect(settings) as store:
+            i = 0
+            while load.poll() is None:
+                kind, query = READS[i % len(READS)]
+                try:
+                    if kind == "read":
+                        store.read(query)
+                    else:
+                        store.run_user_query(query)
+                except Exception as exc:  # noqa: BLE001 - every failure is what the test counts
+                    errors.append(f"{query}: {exc!r}")
+                during.append(load.poll() is None)
+                i += 1
+
+    readers = [threading.Thread(target=reader) for _ in range(3)]
+    for thread in readers:
+        thread.start()
+    _, stderr = load.communicate(timeout=300)
+    for thread in readers:
+        thread.join(timeout=60)
+    assert load.returncode == 0, stderr[-1500:]
+    assert errors == []
+    assert sum(during) >= 10  # the reads really ran while the load wrote
+    difference = compare(load_reference, snapshot_of(settings.data_dir, settings.database))
+    assert difference.equal, difference.words()
