@@ -61,7 +61,7 @@ class EnrichOptions:
     overwrite: bool = False
     retry: RetryPolicy = RetryPolicy()
     bounds: Bounds = Bounds()
-    batch_size: int = 200
+    batch_size: int = 1000
     facts_per_type: int = 3
     max_facts: int = 8
 
