@@ -98,15 +98,16 @@ def load_graph(quick: bool):
     return data, names
 
 
-def one_run(data, model: str, text: str, split: str, seed: int, seconds: float, epochs: int) -> dict:
+def one_run(data, model: str, text: str, split: str, seed: int, seconds: float, epochs: int,
+            target_weight: int) -> dict:
     from repurpose.trainers.train import train
 
     dim, lr, margin = SETTINGS[model.removeprefix("rgcn_")]
     with tempfile.TemporaryDirectory() as runs:
         result = train(data, model=model.removeprefix("rgcn_"), encoder="rgcn" if model.startswith("rgcn_") else "none",
                        text=text, target="CtD", split=split, dim=dim, epochs=epochs, negatives=64, batch_size=1024,
-                       chunk_size=128, lr=lr, margin=margin, device="cpu", seed=seed, runs_root=runs,
-                       eval_every=1, max_seconds=seconds, num_threads=2)
+                       chunk_size=128, lr=lr, margin=margin, target_weight=target_weight, device="cpu", seed=seed,
+                       runs_root=runs, eval_every=1, max_seconds=seconds, num_threads=2)
     test = result.metrics["test"]
     return {"model": model, "text": text, "split": split, "seed": seed,
             "tail_mrr": test["filtered"]["tail"]["mrr"], "head_mrr": test["filtered"]["head"]["mrr"],
@@ -147,6 +148,7 @@ def main() -> None:
     parser.add_argument("--seeds", help="comma-separated seeds")
     parser.add_argument("--seconds", type=float, help="training seconds per run")
     parser.add_argument("--epochs", type=int, default=200)
+    parser.add_argument("--target-weight", type=int, default=20, help="CtD training edges repeated per epoch")
     parser.add_argument("--cache-dir", type=Path, default=Path(tempfile.gettempdir()) / "repurpose-bench")
     parser.add_argument("--json", action="store_true", help="print one summary JSON object last")
     args = parser.parse_args()
@@ -168,13 +170,14 @@ def main() -> None:
                 else:
                     data.name_vectors = data.description_vectors = None
                 for seed in seeds:
-                    row = one_run(data, model, text, split, seed, seconds, args.epochs)
+                    row = one_run(data, model, text, split, seed, seconds, args.epochs, args.target_weight)
                     rows.append(row)
                     print(json.dumps(row), file=sys.stderr, flush=True)
     print(table(rows))
     print(f"\n{len(rows)} runs in {time.time() - start:.0f} s", file=sys.stderr)
     if args.json:
-        print(json.dumps({"rows": rows, "quick": args.quick, "seconds_per_run": seconds}))
+        print(json.dumps({"rows": rows, "quick": args.quick, "seconds_per_run": seconds,
+                          "epochs": args.epochs, "target_weight": args.target_weight}))
 
 
 if __name__ == "__main__":

@@ -35,13 +35,15 @@ class DemoConfig:
     diseases: tuple[str, ...] = DEFAULT_DISEASES
     labels: tuple[str, ...] = ("Compound", "Disease")
     # DistMult, lr 0.01, 64 negatives, batch 1024: the best of benchmarks/hetionet_ctd.py on CPU
-    # (the paper's lr 1e-4 learns too slowly for a time-boxed run).
+    # (the paper's lr 1e-4 learns too slowly for a time-boxed run). The treats edges repeated 20
+    # times an epoch: tail MRR 0.453 -> 0.605 in 10 epochs (DistMult + LLM text, seed 0).
     model: str = "distmult"
     text: str = "llm"
     dim: int = 200
     epochs: int = 20
     lr: float = 0.01
     negatives: int = 64
+    target_weight: int = 20
     batch_size: int = 1024
     train_seconds: float = 420.0
     top_k: int = 50
@@ -59,8 +61,9 @@ class DemoConfig:
 
     def train_key(self, fingerprint: str) -> str:
         """Identifies a training run: same key means the stored run can be reused."""
-        spec = {k: v for k, v in asdict(self).items() if k in ("model", "text", "dim", "epochs", "lr", "negatives", "batch_size",
-                                                              "train_seconds", "seed")}
+        spec = {k: v for k, v in asdict(self).items()
+                if k in ("model", "text", "dim", "epochs", "lr", "negatives", "batch_size", "target_weight",
+                         "train_seconds", "seed")}
         return hashlib.sha256(json.dumps([spec, fingerprint], sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -160,7 +163,8 @@ class Demo:
             return True, {"run_id": self.state["run_id"]}
         result = train(data, model=self.config.model, text=self.config.text, dim=self.config.dim,
                        epochs=self.config.epochs, lr=self.config.lr, negatives=self.config.negatives,
-                       batch_size=self.config.batch_size, max_seconds=self.config.train_seconds,
+                       target_weight=self.config.target_weight, batch_size=self.config.batch_size,
+                       max_seconds=self.config.train_seconds,
                        seed=self.config.seed, target="TREATS_CtD", split="random",
                        runs_root=Path(self.settings.data_dir) / "runs", progress=True)
         test = result.metrics.get("test", {})

@@ -33,7 +33,7 @@ from repurpose.trainers.optim import RowAdam
 from repurpose.trainers.representations import Embedding, EntityRepresentation, TextMix
 from repurpose.trainers.sampling import ChunkedSampler, self_adversarial_loss
 from repurpose.trainers.scores import make_interaction
-from repurpose.trainers.split import Split, make_split
+from repurpose.trainers.split import Split, make_split, oversample
 
 TEXT_MODES = ("none", "curated", "llm")
 ENCODERS = ("none", "rgcn")
@@ -160,8 +160,8 @@ def train(data: TripleData, *, model: str = "rotate", text: str = "none", encode
           target: str | None = "TREATS_CtD", split: str | Split = "random", dim: int = 400, epochs: int = 100,
           negatives: int = 128, batch_size: int = 512, chunk_size: int = 128, lr: float = 1e-4,
           margin: float = 9.0, adversarial_temperature: float = 1.0, rho: float = 0.6, zeta2: float = 0.5,
-          zeta3: float = 1.8, projection: str = "linear", num_layers: int = 2, num_bases: int = 8,
-          device: str = "auto", seed: int = 0, runs_root: Path | str = Path("platform-data/runs"),
+          zeta3: float = 1.8, target_weight: int = 1, projection: str = "linear", num_layers: int = 2,
+          num_bases: int = 8, device: str = "auto", seed: int = 0, runs_root: Path | str = Path("platform-data/runs"),
           eval_every: int = 1, max_seconds: float | None = None, num_threads: int | None = None,
           progress: bool = False, extra_config: dict | None = None) -> TrainResult:
     """Train one KGE model on ``data`` and record everything under ``runs_root/<run_id>/``.
@@ -169,7 +169,8 @@ def train(data: TripleData, *, model: str = "rotate", text: str = "none", encode
     ``split`` is 'random' or 'disease-holdout' (of relation ``target``), or a ready ``Split``
     (e.g. UMLS's given train/valid/test, with ``target=None`` to evaluate every relation).
     ``text`` names which text vectors ``data`` carries ('none' ignores them). ``max_seconds``
-    caps the training loop's time (checked after every batch). Example::
+    caps the training loop's time (checked after every batch). ``target_weight`` repeats the target's
+    training edges that many times per epoch (see ``split.oversample``). Example::
 
         result = train(data, model="rotate", text="llm", split="disease-holdout", seed=1)
         result.metrics["test"]["filtered"]["mrr"]
@@ -194,12 +195,14 @@ def train(data: TripleData, *, model: str = "rotate", text: str = "none", encode
     kge = build_model(data, parts.train, model, text, encoder, dim, margin, rho, zeta2, projection,
                       num_layers, num_bases).to(dev)
     head_pools, tail_pools = data.relation_candidates()
-    sampler = ChunkedSampler(parts.train, head_pools, tail_pools, batch_size, chunk_size, negatives, seed)
+    sampler = ChunkedSampler(oversample(parts.train, target_idx, target_weight), head_pools, tail_pools,
+                             batch_size, chunk_size, negatives, seed)
     optimizers = _optimizers(kge, lr)
     config = {"run_id": run_id, "model": model, "text": text, "encoder": encoder, "target": target,
               "split": parts.kind, "dim": dim, "epochs": epochs, "negatives": negatives,
               "batch_size": batch_size, "chunk_size": chunk_size, "lr": lr, "margin": margin,
               "adversarial_temperature": adversarial_temperature, "rho": rho, "zeta2": zeta2, "zeta3": zeta3,
+              "target_weight": target_weight,
               "projection": projection, "num_layers": num_layers, "num_bases": num_bases,
               "device": str(dev), "seed": seed, "eval_every": eval_every, "max_seconds": max_seconds,
               "fingerprint": data.fingerprint, "num_entities": data.num_entities,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from repurpose.trainers.split import Split, disease_holdout_split, random_split, remove_leaks
+from repurpose.trainers.split import Split, disease_holdout_split, oversample, random_split, remove_leaks
 
 TARGET = 1
 
@@ -73,3 +73,15 @@ def test_remove_leaks_by_hand() -> None:
     held = np.array([[0, 1, 5]])
     # drops the copy (0,1,5) and the reverses (5,0,0), (5,1,0); keeps (0,0,5) and (1,1,5)
     np.testing.assert_array_equal(remove_leaks(train, held, 6), np.array([[0, 0, 5], [1, 1, 5]]))
+
+
+def test_oversample_repeats_only_the_target_and_never_held_out_rows() -> None:
+    split = random_split(_graph(0), TARGET, 80, 0)
+    rows = oversample(split.train, TARGET, 5)
+    target_rows = split.train[split.train[:, 1] == TARGET]
+    assert len(rows) == len(split.train) + 4 * len(target_rows)
+    assert (rows[:, 1] == TARGET).sum() == 5 * len(target_rows)
+    assert (rows[rows[:, 1] != TARGET] == split.train[split.train[:, 1] != TARGET]).all()
+    _assert_no_leak(Split(rows, split.valid, split.test))
+    assert oversample(split.train, TARGET, 1) is split.train
+    assert oversample(split.train, None, 5) is split.train
