@@ -15,6 +15,7 @@ from typing import Any
 
 from repurpose.errors import InputError
 from repurpose.loaders.base import registry
+from repurpose.loaders.limits import batch_rows
 from repurpose.loaders.staging import stage
 from repurpose.loaders.writer import GraphWriter, WriteStats
 from repurpose.store import GraphStore
@@ -101,8 +102,8 @@ def load_dataset(store: GraphStore, loader_name: str, *paths: str | Path, option
     inputs = files + [Path(p) for p in loader.extra_files()]
 
     store.apply_schema()
-    writer = GraphWriter(store, dataset, batch_size=options.batch_size, workers=options.workers,
-                         edge_mode=options.edge_mode)
+    writer = GraphWriter(store, dataset, batch_size=batch_rows(options.batch_size, loader.check.largest),
+                         workers=options.workers, edge_mode=options.edge_mode)
     stats = WriteStats()
     if options.replace:
         writer.remove_dataset(stats)

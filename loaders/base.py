@@ -20,6 +20,7 @@ from typing import IO, Any, ClassVar, Iterator, Union
 
 from repurpose.cypher_safety import IDENTIFIER
 from repurpose.errors import InputError
+from repurpose.loaders.limits import RecordCheck
 
 
 @dataclass(slots=True)
@@ -31,6 +32,13 @@ class Node:
     name: str
     props: dict[str, Any] = field(default_factory=dict)
 
+    #: What ``keys()`` returns, in words.
+    KEY_NAMES: ClassVar[tuple[str, str]] = ("id", "name")
+
+    def keys(self) -> tuple[str, str]:
+        """The record's indexed texts (checked by ``repurpose.loaders.limits``)."""
+        return self.id, self.name
+
 
 @dataclass(slots=True)
 class Edge:
@@ -40,6 +48,11 @@ class Edge:
     type: str
     target: str
     props: dict[str, Any] = field(default_factory=dict)
+
+    KEY_NAMES: ClassVar[tuple[str, str]] = ("source id", "target id")
+
+    def keys(self) -> tuple[str, str]:
+        return self.source, self.target
 
 
 Record = Union[Node, Edge]
@@ -114,6 +127,7 @@ class LineReader:
 
     ``lines()`` yields ``(number, text)`` without the newline, after checking UTF-8 and that the
     file is not empty. A loader calls ``bad(number, text, message)`` for a line it cannot use.
+    ``last`` is the line (or JSON item) records are being made from, for checks made later.
     """
 
     def __init__(self, path: Path, *, skip_bad_lines: bool = False) -> None:
@@ -121,6 +135,7 @@ class LineReader:
         self.skip_bad_lines = skip_bad_lines
         self.skipped = 0
         self.examples: list[str] = []
+        self.last: tuple[int | None, str] = (None, "")
 
     def lines(self) -> Iterator[tuple[int, str]]:
         seen = False
@@ -136,6 +151,7 @@ class LineReader:
                     continue
                 text = text.rstrip("\r\n")
                 if text and not text.isspace():
+                    self.last = (number, text)
                     yield number, text
         if not seen:
             raise InputError("the file is empty", path=self.path)
@@ -188,6 +204,7 @@ class Loader:
         self.skip_bad_lines = skip_bad_lines
         self.options = options
         self.readers: list[LineReader] = []
+        self.check = RecordCheck()
 
     @classmethod
     def key(cls) -> str:
@@ -225,13 +242,32 @@ class Loader:
         raise NotImplementedError
 
     def read(self, paths: list[Path]) -> Iterator[Batch]:
-        """Yield the records of ``paths`` in batches of at most ``batch_size``."""
+        """Yield the records of ``paths`` in batches of ``batch_size`` (a few more to end at a line).
+
+        Each record is checked against ``repurpose.loaders.limits`` here, where its line is known. A
+        line with an unwritable record is bad as a whole: with skipping, all its records go (batches
+        end at line boundaries, so none of them has been yielded yet).
+        """
         batch: Batch = []
+        line: tuple[int | None, str] | None = None  # the reader's ``last`` that batch[start:] comes from
+        start, skipping = 0, False
+        problem = self.check.problem
         for record in self.records(paths):
+            reader = self.readers[-1]
+            if reader.last is not line:  # a new line (or JSON item): each gets a new tuple
+                if len(batch) >= self.batch_size:
+                    yield batch
+                    batch = []
+                line, start, skipping = reader.last, len(batch), False
+            elif skipping:
+                continue
+            wrong = problem(record)
+            if wrong is not None:
+                reader.bad(*reader.last, wrong)
+                del batch[start:]
+                skipping = True
+                continue
             batch.append(record)
-            if len(batch) >= self.batch_size:
-                yield batch
-                batch = []
         yield batch
 
 

@@ -160,6 +160,7 @@ class HetionetLoader(Loader):
             raise InputError("a Hetionet JSON file needs top-level 'nodes' and 'edges' lists", path=path)
         for i, item in enumerate(document["nodes"]):
             text = json.dumps(item)
+            reader.last = (None, text)
             try:
                 kind, identifier, name, data = item["kind"], item["identifier"], item["name"], item.get("data") or {}
             except (KeyError, TypeError, AttributeError):
@@ -173,6 +174,7 @@ class HetionetLoader(Loader):
                 yield node
         for i, item in enumerate(document["edges"]):
             text = json.dumps(item)
+            reader.last = (None, text)
             try:
                 (source_kind, source_id), (target_kind, target_id) = item["source_id"], item["target_id"]
                 verb, direction, data = item["kind"], item.get("direction", "both"), item.get("data") or {}

@@ -9,14 +9,16 @@ from __future__ import annotations
 import bz2
 import gzip
 import json
+from pathlib import Path
 from typing import Iterator
 
 import pytest
+from helpers import last_json, run_cli
 from loader_support import DRKG_TREATS, HETIONET_EDGES, HETIONET_NODES, PRIMEKG, graph_totals
 
 from repurpose.config import Settings
 from repurpose.errors import InputError
-from repurpose.loaders import load_dataset
+from repurpose.loaders import LoadOptions, load_dataset
 from repurpose.store import GraphStore
 
 from rag.rag_slice import fresh_database
@@ -85,3 +87,53 @@ def test_malformed_structure_is_an_input_error(graph, tmp_path, case):
     assert str(info.value).startswith(f"{path}") and message in str(info.value)
     assert len(str(info.value).splitlines()) == 1
     assert graph_totals(store) == before
+
+
+def _hetionet_json(tmp_path, nodes: list[dict]) -> Path:
+    path = tmp_path / "hetionet.json"
+    path.write_text(json.dumps({"nodes": nodes, "edges": []}), encoding="utf-8")
+    return path
+
+
+def _compound(i: int, **extra: object) -> dict:
+    return {"kind": "Compound", "identifier": f"DB{i:05d}", "name": f"compound {i}", **extra}
+
+
+UNWRITABLE = {  # each once passed validation and failed at commit, after the batches before it were written
+    "an integer over 64 bits": ([_compound(1), _compound(2, data={"mass": 10 ** 30})],
+                                "property 'mass': the number 1000000000000000000000000000000 does not fit in 64 bits"),
+    "an id of 300,000 bytes": ([_compound(1), _compound(2, identifier="x" * 300_000)],
+                               "the id is 300,010 bytes long; at most 512"),
+    "a name of 4,500 bytes": ([_compound(1), _compound(2, name="\u20ac" * 1500)], "the name is 4,500 bytes long"),
+    "a lone surrogate": ([_compound(1), _compound(2, name="bad \ud800 text")], "the name is not valid Unicode"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNWRITABLE))
+def test_values_the_graph_cannot_hold_are_refused_before_writing(graph, tmp_path, case):
+    store, before = graph
+    nodes, message = UNWRITABLE[case]
+    path = _hetionet_json(tmp_path, nodes)
+    with pytest.raises(InputError) as info:
+        load_dataset(store, "hetionet", path, options=LoadOptions(batch_size=1))
+    assert str(info.value).startswith(f"{path}: {message}")
+    assert graph_totals(store) == before
+
+
+def test_skipping_drops_every_record_of_a_line_with_an_unwritable_value(store, tmp_path):
+    header, first, *_ = PRIMEKG.read_text(encoding="utf-8").splitlines()
+    fields = first.split(",")
+    fields[10] = "y" * 5000  # y_name
+    path = tmp_path / "kg.csv"
+    path.write_text("\n".join([header, first, ",".join(fields)]) + "\n", encoding="utf-8")
+    summary = load_dataset(store, "primekg", path, options=LoadOptions(skip_bad_lines=True))
+    assert summary.skipped_lines == 1 and "kg.csv:3: the name is 5,000 bytes long" in summary.skipped_examples[0]
+    assert (summary.node_count, summary.edge_count) == (2, 1) and graph_totals(store) == (2 + 1, 1)  # + Dataset
+
+
+def test_batches_stay_under_the_message_size_arcadedb_answers(cli_env, tmp_path):
+    """20 records of 900 KB: one 18 MB batch got no answer from ArcadeDB, and the load waited forever."""
+    path = _hetionet_json(tmp_path, [_compound(i, data={"note": f"{i}" + "n" * 900_000}) for i in range(20)])
+    done = run_cli("load", "hetionet", str(path), "--json", env=cli_env, timeout=240)
+    assert done.returncode == 0, done.stderr
+    assert last_json(done.stdout)["node_count"] == 20
