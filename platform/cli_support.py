@@ -65,8 +65,8 @@ def emit(result: dict[str, Any], as_json: bool, human: str | Callable[[], None] 
 
 
 def format_table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None,
-                 floatfmt: str = ".4g") -> str:
-    """A plain aligned text table of ``rows`` (dicts) under ``columns``."""
+                 floatfmt: str = ".4g", max_width: int = 80) -> str:
+    """A plain aligned text table of ``rows`` (dicts) under ``columns``; cells cut at ``max_width`` characters."""
     if not rows:
         return "(no rows)"
     columns = list(columns or rows[0].keys())
@@ -78,7 +78,7 @@ def format_table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None =
             text = json.dumps(v, default=str)
         else:
             text = "" if v is None else str(v)
-        return text if len(text) <= 80 else text[:77] + "..."
+        return text if len(text) <= max_width else text[:max_width - 3] + "..."
 
     body = [[cell(r.get(c)) for c in columns] for r in rows]
     widths = [max(len(c), *(len(b[i]) for b in body)) for i, c in enumerate(columns)]
