@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -33,6 +34,12 @@ FIXTURES = Path(__file__).parent / "fixtures"
 LOAD_SLICE = ["load", "hetionet", str(FIXTURES / "hetionet" / "hetionet-slice-nodes.tsv"),
               str(FIXTURES / "hetionet" / "hetionet-slice-edges.sif.gz")]
 TARGETS = ("server", "client")
+#: Reads a user runs while a load writes: counts, a traversal, and a user query (checked, rolled back).
+READ_QUERIES = [
+    ("read", "MATCH (n:Entity) RETURN count(n) AS n"),
+    ("read", "MATCH (c:Compound)-[:TREATS_CtD]->(d:Disease) RETURN c.id AS c, d.id AS d LIMIT 50"),
+    ("user", "MATCH (d:Disease)<-[r]-(c:Compound) RETURN d.name AS disease, count(c) AS n ORDER BY n DESC LIMIT 5"),
+]
 #: A node's key: its labels and its own id (Entity), runId (ModelRun) or name (Dataset); and its description.
 NODE_KEYS = ("MATCH (n) RETURN collect([labels(n), coalesce(n.id, n.runId, n.name), n.description, "
              "n.descriptionModel]) AS rows")
@@ -192,6 +199,51 @@ class Fault:
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+
+def read_query(store: GraphStore, i: int) -> None:
+    """Run the ``i``-th (cyclically) of READ_QUERIES, the way a user's read or ``platform cypher`` would."""
+    kind, query = READ_QUERIES[i % len(READ_QUERIES)]
+    if kind == "read":
+        store.read(query)
+    else:
+        store.run_user_query(query)
+
+
+@dataclass
+class Reads:
+    """Read queries run while a command worked: latencies, errors, and how many ended before it did."""
+
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    during: int = 0
+
+
+def reads_during(proc: subprocess.Popen, settings: Settings, readers: int = 3,
+                 timeout: float = 900) -> tuple[Reads, str]:
+    """Run READ_QUERIES from ``readers`` threads (one connection each) until ``proc`` exits; (reads, its stderr)."""
+    reads = Reads()
+
+    def reader() -> None:
+        with GraphStore.connect(settings) as store:
+            i = 0
+            while proc.poll() is None:
+                started = time.perf_counter()
+                try:
+                    read_query(store, i)
+                except Exception as exc:  # noqa: BLE001 - every failure is what is measured
+                    reads.errors.append(f"{READ_QUERIES[i % len(READ_QUERIES)][1]}: {exc!r}"[:300])
+                reads.latencies.append(time.perf_counter() - started)
+                reads.during += proc.poll() is None
+                i += 1
+
+    threads = [threading.Thread(target=reader) for _ in range(readers)]
+    for thread in threads:
+        thread.start()
+    _, stderr = proc.communicate(timeout=timeout)
+    for thread in threads:
+        thread.join(timeout=120)
+    return reads, stderr or ""
 
 
 def _count(store: GraphStore | None, query: str) -> int | None:

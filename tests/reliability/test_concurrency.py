@@ -11,18 +11,11 @@ import subprocess
 import threading
 import time
 
-from fault_support import LOAD_SLICE, PLATFORM, Snapshot, cli_env, compare, snapshot_of
+from fault_support import LOAD_SLICE, PLATFORM, Snapshot, cli_env, compare, reads_during, snapshot_of
 
 from repurpose import writeback
 from repurpose.config import Settings
 from repurpose.store import GraphStore
-
-#: Reads a user runs while a load writes: counts, a traversal, and a user query (checked, rolled back).
-READS = [
-    ("read", "MATCH (n:Entity) RETURN count(n) AS n"),
-    ("read", "MATCH (c:Compound)-[:TREATS_CtD]->(d:Disease) RETURN c.id AS c, d.id AS d LIMIT 50"),
-    ("user", "MATCH (d:Disease)<-[r]-(c:Compound) RETURN d.name AS disease, count(c) AS n ORDER BY n DESC LIMIT 5"),
-]
 
 
 def test_two_writebacks_of_different_runs_at_once(slice_db: Settings, runs_in,
@@ -60,32 +53,9 @@ def test_two_writebacks_of_different_runs_at_once(slice_db: Settings, runs_in,
 def test_a_load_while_read_queries_run(settings: Settings, load_reference: Snapshot) -> None:
     load = subprocess.Popen([PLATFORM, *LOAD_SLICE, "--batch-size", "200"], env=cli_env(settings.data_dir,
                             settings.database), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    errors: list[str] = []
-    during: list[int] = []
-
-    def reader() -> None:
-        with GraphStore.connect(settings) as store:
-            i = 0
-            while load.poll() is None:
-                kind, query = READS[i % len(READS)]
-                try:
-                    if kind == "read":
-                        store.read(query)
-                    else:
-                        store.run_user_query(query)
-                except Exception as exc:  # noqa: BLE001 - every failure is what the test counts
-                    errors.append(f"{query}: {exc!r}")
-                during.append(load.poll() is None)
-                i += 1
-
-    readers = [threading.Thread(target=reader) for _ in range(3)]
-    for thread in readers:
-        thread.start()
-    _, stderr = load.communicate(timeout=300)
-    for thread in readers:
-        thread.join(timeout=60)
+    reads, stderr = reads_during(load, settings)
     assert load.returncode == 0, stderr[-1500:]
-    assert errors == []
-    assert sum(during) >= 10  # the reads really ran while the load wrote
+    assert reads.errors == []
+    assert reads.during >= 10  # the reads really ran while the load wrote
     difference = compare(load_reference, snapshot_of(settings.data_dir, settings.database))
     assert difference.equal, difference.words()
