@@ -122,6 +122,15 @@ def open_binary(path: Path) -> Iterator[IO[bytes]]:
         raise InputError(f"cannot read the file ({exc}); is it damaged or cut short?", path=path) from exc
 
 
+def decode_line(raw: bytes) -> str:
+    """``raw`` as UTF-8 text; ValueError naming the first byte that is not UTF-8 and its column."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8 (byte {raw[exc.start]:#04x} at column {exc.start + 1}); "
+                         "re-encode the file as UTF-8") from None
+
+
 class LineReader:
     """Numbered, decoded lines of one file; bad lines raise InputError or are counted and skipped.
 
@@ -143,11 +152,9 @@ class LineReader:
             for number, raw in enumerate(handle, start=1):
                 seen = True
                 try:
-                    text = raw.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    self.bad(number, raw.decode("utf-8", "replace").rstrip("\r\n"),
-                             f"not UTF-8 (byte {raw[exc.start]:#04x} at column {exc.start + 1}); "
-                             "re-encode the file as UTF-8")
+                    text = decode_line(raw)
+                except ValueError as exc:
+                    self.bad(number, raw.decode("utf-8", "replace").rstrip("\r\n"), str(exc))
                     continue
                 text = text.rstrip("\r\n")
                 if text and not text.isspace():

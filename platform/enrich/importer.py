@@ -8,22 +8,26 @@ file:line. ``target="curated"`` writes ``curatedDescription`` instead (DrugBank,
 
 from __future__ import annotations
 
-import gzip
 import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Iterator
+from typing import Any, Iterator
 
 from repurpose.enrich.queries import query
 from repurpose.enrich.runner import SHOWN_IDS, EnrichStats, check_progress, now_iso
 from repurpose.enrich.validate import BadAnswer, Bounds, clean_description
 from repurpose.errors import InputError
+from repurpose.loaders.base import decode_line, open_binary
+from repurpose.loaders.limits import MAX_ID_BYTES, MAX_NAME_BYTES, utf8_size
 from repurpose.store import GraphStore
 
 #: Where imported text goes: the property-writing query per target.
 TARGETS = {"description": "set_description", "curated": "set_curated_description"}
 REQUIRED = ("id", "description")
+#: Text fields and their size limits in bytes: ids are looked up 5,000 to a query, the model name is
+#: written on every node (the description's own length is checked after cleaning, in ``Bounds``).
+TEXT_LIMITS = {"id": MAX_ID_BYTES, "name": MAX_NAME_BYTES, "model": MAX_NAME_BYTES, "description": None}
 
 
 @dataclass(frozen=True)
@@ -45,30 +49,46 @@ class ImportStats(EnrichStats):
     unknown_ids: list[str] = field(default_factory=list)
 
 
-def _open(path: Path) -> IO[str]:
-    return gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else path.open(encoding="utf-8")
+def _record(line: str, number: int) -> Record:
+    """The record on one line; ValueError saying what is wrong with it."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise ValueError("not valid JSON (nested too deeply)") from None
+    if not isinstance(obj, dict):
+        raise ValueError("expected a JSON object with id and description")
+    for key in REQUIRED:
+        if not isinstance(obj.get(key), str) or not obj[key].strip():
+            raise ValueError(f"field {key!r} missing or not a non-empty string")
+    for key, limit in TEXT_LIMITS.items():
+        if obj.get(key) is None:
+            continue
+        if not isinstance(obj[key], str):
+            raise ValueError(f"field {key!r} must be a string")
+        try:
+            size = utf8_size(obj[key])
+        except ValueError as exc:
+            raise ValueError(f"field {key!r} is {exc}") from None
+        if limit is not None and size > limit:
+            raise ValueError(f"field {key!r} is {size:,} bytes long; at most {limit:,}")
+    return Record(obj["id"].strip(), obj.get("name"), obj["description"], obj.get("model"), number)
 
 
 def read_records(path: Path) -> Iterator[Record]:
-    """Parse a JSON-lines file (optionally .gz); blank lines are skipped; bad lines raise InputError."""
+    """Parse a JSON-lines file (gzip or bz2 too); blank lines are skipped; bad lines raise InputError."""
     if not path.is_file():
         raise InputError("no such file; give a JSON-lines file of {\"id\", \"name\", \"description\"}", path=path)
-    with _open(path) as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
+    with open_binary(path) as handle:
+        for number, raw in enumerate(handle, start=1):
             try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"not valid JSON ({exc.msg})", path=path, line=number, text=line.strip()) from exc
-            if not isinstance(obj, dict):
-                raise InputError("expected a JSON object with id and description", path=path, line=number,
-                                 text=line.strip())
-            for key in REQUIRED:
-                if not isinstance(obj.get(key), str) or not obj[key].strip():
-                    raise InputError(f"field {key!r} missing or not a non-empty string", path=path, line=number,
-                                     text=line.strip())
-            yield Record(obj["id"].strip(), obj.get("name"), obj["description"], obj.get("model"), number)
+                line = decode_line(raw)
+                if line.strip():
+                    yield _record(line, number)
+            except ValueError as exc:
+                text = raw.decode("utf-8", "replace").strip()
+                raise InputError(str(exc), path=path, line=number, text=text) from None
 
 
 def _known(store: GraphStore, ids: list[str], chunk: int = 5000) -> dict[str, tuple[bool, bool]]:

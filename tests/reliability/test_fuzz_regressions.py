@@ -17,6 +17,7 @@ from helpers import last_json, run_cli
 from loader_support import DRKG_TREATS, HETIONET_EDGES, HETIONET_NODES, PRIMEKG, graph_totals
 
 from repurpose.config import Settings
+from repurpose.enrich.importer import import_file
 from repurpose.errors import InputError
 from repurpose.loaders import LoadOptions, load_dataset
 from repurpose.store import GraphStore
@@ -137,3 +138,45 @@ def test_batches_stay_under_the_message_size_arcadedb_answers(cli_env, tmp_path)
     done = run_cli("load", "hetionet", str(path), "--json", env=cli_env, timeout=240)
     assert done.returncode == 0, done.stderr
     assert last_json(done.stdout)["node_count"] == 20
+
+
+GOOD_DESCRIPTION = "PHYHIP is a gene whose protein interacts with phytanoyl-CoA hydroxylase in the brain."
+BAD_IMPORT_LINES = {  # a good line for a node of the graph comes first, so a half-written import would show
+    "bytes that are not UTF-8": (b'{"id": "Gene::NCBI:56992", "description": "caf\xe9"}', "not UTF-8 (byte 0xe9"),
+    "nesting too deep for the parser": (b"[" * 100_000 + b"]" * 100_000, "not valid JSON (nested too deeply)"),
+    "a map as the model": (b'{"id": "Gene::NCBI:56992", "description": "%s", "model": {"a": 1}}'
+                           % GOOD_DESCRIPTION.encode(), "field 'model' must be a string"),
+    "a number over 64 bits as the model": (b'{"id": "Gene::NCBI:56992", "description": "%s", "model": 1%s}'
+                                           % (GOOD_DESCRIPTION.encode(), b"0" * 30), "field 'model' must be a string"),
+    "a lone surrogate in the description": (b'{"id": "Gene::NCBI:56992", "description": "%s \\ud800"}'
+                                            % GOOD_DESCRIPTION.encode(), "field 'description' is not valid Unicode"),
+    "an id of 600 bytes": (b'{"id": "%s", "description": "%s"}' % (b"x" * 600, GOOD_DESCRIPTION.encode()),
+                           "field 'id' is 600 bytes long; at most 512"),
+}
+
+
+def _described(store: GraphStore) -> int:
+    return store.read("MATCH (n:Entity) WHERE n.description IS NOT NULL RETURN count(n) AS n")[0]["n"]
+
+
+@pytest.mark.parametrize("case", sorted(BAD_IMPORT_LINES))
+def test_a_bad_descriptions_line_is_an_input_error_and_nothing_is_written(graph, tmp_path, case):
+    store, before = graph
+    bad, message = BAD_IMPORT_LINES[case]
+    good = json.dumps({"id": "Gene::NCBI:9796", "name": "PHYHIP", "description": GOOD_DESCRIPTION}).encode()
+    path = tmp_path / "descriptions.jsonl"
+    path.write_bytes(good + b"\n" + bad + b"\n")
+    with pytest.raises(InputError) as info:
+        import_file(store, path, batch_size=1)
+    assert str(info.value).startswith(f"{path}:2: {message}") and len(str(info.value).splitlines()) == 1
+    assert _described(store) == 0 and graph_totals(store) == before
+
+
+def test_a_damaged_gzip_descriptions_file_is_an_input_error(graph, tmp_path):
+    store, _ = graph
+    path = tmp_path / "descriptions.jsonl.gz"
+    data = gzip.compress(b"".join(b'{"id": "Gene::%d", "description": "x"}\n' % i for i in range(500)))
+    path.write_bytes(data[:len(data) // 2])
+    with pytest.raises(InputError, match=r"descriptions\.jsonl\.gz: cannot read the file"):
+        import_file(store, path)
+    assert _described(store) == 0
