@@ -15,6 +15,9 @@ import click
 from repurpose import commands
 from repurpose.about import __version__
 from repurpose.errors import RepurposeError
+from repurpose.openmp import prefer_passive_waits
+
+prefer_passive_waits()  # before any command loads torch
 
 
 class PlatformGroup(click.Group):

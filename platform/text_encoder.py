@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from repurpose.errors import ConfigError
+from repurpose.openmp import prefer_passive_waits
 
 if TYPE_CHECKING:  # pragma: no cover
     from sentence_transformers import SentenceTransformer
@@ -35,6 +36,7 @@ def load_encoder(name: str = DEFAULT_ENCODER, device: str | None = None) -> "Sen
     """Load (once per process) the encoder called ``name``, offline; a clear error if it cannot."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    prefer_passive_waits()
     from sentence_transformers import SentenceTransformer
 
     target = resolve_encoder(name)
