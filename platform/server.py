@@ -34,6 +34,7 @@ STATE_FILE = "server.json"
 PASSWORD_FILE = "root-password"
 LOG_FILE = "server.log"
 LOCK_FILE = "server.lock"
+SECRET_ARGS_FILE = "java-secret-args"
 SERVER_MAIN = "com.arcadedb.server.ArcadeDBServer"
 BOLT_PLUGIN = "Bolt:com.arcadedb.bolt.BoltProtocolPlugin"
 
@@ -220,11 +221,17 @@ def start(settings: Settings, *, bolt_port: int | None = None, http_port: int | 
     root.mkdir(parents=True, exist_ok=True)
     password = root_password(settings)
     heap = heap or os.environ.get("PLATFORM_SERVER_HEAP", "4g")
+    # The password goes in an owner-only argument file, read by the java launcher: on the command
+    # line every local user could read it (ps, /proc/PID/cmdline); the file is gone once the server runs.
+    secret = root / SECRET_ARGS_FILE
+    secret.unlink(missing_ok=True)
+    fd = os.open(secret, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(f"-Darcadedb.server.rootPassword={password}\n")
     cmd = [
-        str(java), f"-Xmx{heap}", "-cp", classpath,
+        str(java), f"-Xmx{heap}", "-cp", classpath, f"@{secret}",
         f"-Darcadedb.server.rootPath={root}",
         f"-Darcadedb.server.databaseDirectory={root / 'databases'}",
-        f"-Darcadedb.server.rootPassword={password}",
         f"-Darcadedb.server.plugins={BOLT_PLUGIN}",
         f"-Darcadedb.server.httpIncomingHost={HOST}",
         f"-Darcadedb.server.httpIncomingPort={http}",
@@ -232,12 +239,15 @@ def start(settings: Settings, *, bolt_port: int | None = None, http_port: int | 
         f"-Darcadedb.bolt.port={bolt}",
         SERVER_MAIN,
     ]
-    with open(root / LOG_FILE, "ab") as log:
-        # A new session: the server outlives this command and ignores the terminal's Ctrl-C.
-        proc = subprocess.Popen(cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
-    state = ServerState(pid=proc.pid, bolt_port=bolt, http_port=http, root=str(root), started_at=time.time())
-    _wait_ready(proc, state, settings, timeout)
+    try:
+        with open(root / LOG_FILE, "ab") as log:
+            # A new session: the server outlives this command and ignores the terminal's Ctrl-C.
+            proc = subprocess.Popen(cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.DEVNULL, start_new_session=True)
+        state = ServerState(pid=proc.pid, bolt_port=bolt, http_port=http, root=str(root), started_at=time.time())
+        _wait_ready(proc, state, settings, timeout)
+    finally:
+        secret.unlink(missing_ok=True)
     path = _state_path(settings)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(asdict(state)), encoding="utf-8")
