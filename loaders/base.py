@@ -59,12 +59,17 @@ Record = Union[Node, Edge]
 Batch = list[Record]
 
 
+def _quoted(text: str, limit: int = 60) -> str:
+    """``text`` quoted for a message, cut to ``limit`` characters."""
+    return repr(text[:limit]) + ("..." if len(text) > limit else "")
+
+
 def kind_label(kind: str) -> str:
     """A node kind as a CamelCase label: 'Biological Process' -> 'BiologicalProcess', 'gene/protein' -> 'GeneProtein'."""
     words = re.split(r"[^0-9A-Za-z]+", kind)
     label = "".join(w[:1].upper() + w[1:] for w in words if w)
-    if not label or not IDENTIFIER.match(label):
-        raise ValueError(f"cannot make a node label from kind {kind!r}")
+    if not IDENTIFIER.match(label):
+        raise ValueError(f"cannot make a node label from kind {_quoted(kind)} (at most 128 letters and digits)")
     return label
 
 
@@ -80,10 +85,11 @@ def relation_type(relation: str) -> str:
     text = relation.replace("+", "_PLUS_")
     text = re.sub(r"(?<=[0-9A-Za-z])-(?![0-9A-Za-z])", "_MINUS_", text)
     text = re.sub(r"[^0-9A-Za-z]+", "_", text).strip("_").upper()
-    if not text:
-        raise ValueError(f"cannot make a relationship type from {relation!r}")
-    if text[0].isdigit():
+    if text[:1].isdigit():
         text = "R_" + text
+    if not IDENTIFIER.match(text):
+        raise ValueError(f"cannot make a relationship type from {_quoted(relation)} "
+                         "(at most 128 letters, digits and underscores)")
     return text
 
 

@@ -32,7 +32,7 @@ class TriplesLoader(Loader):
     def __init__(self, *, nodes: str | Path | None = None, **options: Any) -> None:
         super().__init__(**options)
         self.nodes_path = Path(nodes) if nodes else None
-        self.known: set[str] = set()
+        self.known: dict[str, str] = {}  # node id -> kind, from the nodes file
         self._relations: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
 
     def extra_files(self) -> list[Path]:
@@ -67,7 +67,10 @@ class TriplesLoader(Loader):
             except ValueError as exc:
                 reader.bad(number, text, str(exc))
                 continue
-            self.known.add(row["id"])
+            if self.known.setdefault(row["id"], kind) != kind:
+                reader.bad(number, text, f"node {row['id']!r} is listed before as {self.known[row['id']]}; "
+                                         "one id must have one kind")
+                continue
             yield Node(row["id"], kind, row["name"])
 
     def _read_edges(self, reader: LineReader) -> Iterator[Edge]:

@@ -26,6 +26,10 @@ class QueryError(RepurposeError):
     """A Cypher query failed or was refused (e.g. a write in a read-only session)."""
 
 
+#: Characters of an InputError's own message (before the file position and the offending text).
+MAX_MESSAGE = 500
+
+
 class InputError(RepurposeError):
     """Bad input data: names the file, line and offending text."""
 
@@ -41,6 +45,8 @@ class InputError(RepurposeError):
         if text is not None:
             snippet = text if len(text) <= 120 else text[:117] + "..."
             shown = f" [{snippet!r}]"
+        if len(message) > MAX_MESSAGE:  # a message quoting a huge field stays readable
+            message = message[:MAX_MESSAGE - 3] + "..."
         super().__init__(f"{where}{message}{shown}")
         self.path = path
         self.line = line

@@ -19,7 +19,8 @@ from loader_support import DRKG_TREATS, HETIONET_EDGES, HETIONET_NODES, PRIMEKG,
 from repurpose.config import Settings
 from repurpose.enrich.importer import import_file
 from repurpose.errors import InputError
-from repurpose.loaders import LoadOptions, load_dataset
+from repurpose.loaders import LoadOptions, TriplesLoader, load_dataset
+from repurpose.loaders.staging import stage
 from repurpose.store import GraphStore
 
 from rag.rag_slice import fresh_database
@@ -180,3 +181,25 @@ def test_a_damaged_gzip_descriptions_file_is_an_input_error(graph, tmp_path):
     with pytest.raises(InputError, match=r"descriptions\.jsonl\.gz: cannot read the file"):
         import_file(store, path)
     assert _described(store) == 0
+
+
+UNCLEAR = {  # each once failed with a message that named no file and line, or quoted a field of 150 KB
+    "a relation too long for a relationship type": (
+        {"train.txt": b"a\tlocation_of\tb\nc\t" + b"r" * 200 + b"\td\n"}, "train.txt:2: cannot make a relationship type"),
+    "one id with two kinds": ({"nodes.tsv": b"id\tname\tkind\na\tA\tGene\na\tA\tDisease\n", "train.txt": b"a\tr\ta\n"},
+                              "nodes.tsv:3: node 'a' is listed before as Gene; one id must have one kind"),
+    "a kind of 150 KB": ({"nodes.tsv": b"id\tname\tkind\na\tA\t" + b"k" * 150_000 + b"\n", "train.txt": b"a\tr\ta\n"},
+                         "nodes.tsv:2: cannot make a node label from kind 'kkkk"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNCLEAR))
+def test_errors_name_file_and_line_in_one_short_line(tmp_path, case):
+    files, message = UNCLEAR[case]
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    nodes = {"nodes": tmp_path / "nodes.tsv"} if "nodes.tsv" in files else {}
+    loader = TriplesLoader(**nodes)
+    with pytest.raises(InputError) as info:
+        stage(loader, loader.read([tmp_path / "train.txt"]))
+    assert message in str(info.value) and len(str(info.value)) < 1000
