@@ -7,7 +7,8 @@ it, a fresh database, and a fresh answer cache):
   cached        the same run again after the graph lost its descriptions: all from the cache
   import        --from-file of the shipped LLM descriptions
   curated       DrugBank + Disease Ontology TSVs converted to JSONL on the fly, imported --as curated
-  embed-names   MiniLM (2 threads) over the names of --embed-n compounds (a few tokens each)
+  embed-names   MiniLM (a torch thread per core, OMP_WAIT_POLICY=PASSIVE unless set, as in `platform
+                embed`) over the names of --embed-n compounds (a few tokens each)
   embed-descr   then their LLM descriptions (about 120 tokens each): only the changed texts are encoded
 
 The fake server is tests/fake_openai.py: the standard library's ThreadingHTTPServer (a thread per
@@ -130,6 +131,9 @@ def main() -> None:
     parser.add_argument("--embed-n", type=int, default=500, help="compounds whose texts the embed scenarios encode")
     args = parser.parse_args()
 
+    from repurpose.openmp import prefer_passive_waits
+
+    prefer_passive_waits()  # as the platform command does, before torch loads its OpenMP runtime
     import torch
 
     began = time.perf_counter()
@@ -248,7 +252,8 @@ def main() -> None:
                   f"tokens at the {notes['matmul_gflops']:.0f} GFLOP/s of an fp32 matmul on {threads} threads: "
                   f"at most {notes[scenario]['ceiling_texts_per_s']:.0f} texts/s")
     if args.json:
-        print(json.dumps({"rows": rows, "peak_rss_mib": round(peak_mb), "concurrency": args.concurrency, **notes}))
+        print(json.dumps({"rows": rows, "peak_rss_mib": round(peak_mb), "concurrency": args.concurrency,
+                          "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"), **notes}))
 
 
 def embed_scenarios(n: int, entities: list[dict], fresh_store: Any, record: Any, db_pid: int, threads: int,
