@@ -50,7 +50,11 @@ LIMIT $k;
 
 // name: predicted_treatments    params: $ids, $k
 // Model predictions (PREDICTED_TREATS), never mixed with curated edges; best score first. Only a
-// run's current write-back is read (p.writeId = m.currentWriteId), so a write in progress is never mixed in.
+// run's current write-back is read (p.writeId among the runs' currentWriteId, read once at the start:
+// per-row lookups saw a write-back's switch half-way and mixed sets), so a write in progress is never
+// mixed in. The known flag is looked up for the k rows kept only.
+MATCH (m:ModelRun)
+WITH collect(m.currentWriteId) AS current
 CALL {
   MATCH (d:Disease) WHERE d.id IN $ids
   MATCH (c:Compound)-[p:PREDICTED_TREATS]->(d)
@@ -60,14 +64,16 @@ CALL {
   MATCH (c)-[p:PREDICTED_TREATS]->(d:Disease)
   RETURN c, p, d
 }
+WITH c, p, d, current
+WHERE p.writeId IS NULL OR p.writeId IN current
 WITH c, p, d
-WHERE p.writeId IS NULL OR EXISTS { MATCH (m:ModelRun) WHERE m.runId = p.runId AND m.currentWriteId = p.writeId }
+ORDER BY p.score DESC, c.id, d.id
+LIMIT $k
 RETURN c.id AS compoundId, c.name AS compound, d.id AS diseaseId, d.name AS disease,
        p.score AS score, p.probability AS probability, p.rank AS rank, p.diseaseRank AS diseaseRank,
        p.compoundRank AS compoundRank, p.runId AS runId, p.model AS model,
        EXISTS { MATCH (c)-[:TREATS_CtD|PALLIATES_CpD]->(d) } AS known
-ORDER BY score DESC, compoundId, diseaseId
-LIMIT $k;
+ORDER BY score DESC, compoundId, diseaseId;
 
 // name: mechanism_paths    params: $ids, $k
 // Compound -BINDS_CbG-> Gene <-ASSOCIATES_DaG- Disease, per compound-disease pair, most shared genes first.

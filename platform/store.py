@@ -28,6 +28,7 @@ from repurpose.progress import progress
 
 TRANSIENT = (neo4j_errors.TransientError, neo4j_errors.SessionExpired, neo4j_errors.ServiceUnavailable)
 RETRIES = 5
+RECORD_GONE = "Neo.ClientError.Statement.EntityNotFound"
 #: The driver's own retry window for a transaction on the local embedded server (its default, 30 s,
 #: suits a remote cluster; locally a failure that outlasts this means the server is gone).
 EMBEDDED_RETRY_SECONDS = 2.0
@@ -48,6 +49,18 @@ class Capabilities:
         is_arcade = "arcadedb" in agent.lower()
         return cls(agent=agent, server="arcadedb" if is_arcade else "neo4j",
                    vector_index=not is_arcade, apoc=apoc)
+
+
+def _conflict(exc: Exception) -> bool:
+    """True when a concurrent transaction made this one fail before it committed, so it may run again.
+
+    ArcadeDB reports concurrent-modification conflicts as general errors, and a query that meets a
+    record another transaction has just deleted (a reader during a write-back's replacement, say)
+    as EntityNotFound.
+    """
+    if isinstance(exc, neo4j_errors.DatabaseError):
+        return "concurrent" in str(exc).lower()
+    return getattr(exc, "code", None) == RECORD_GONE
 
 
 def _chunks(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
@@ -149,9 +162,8 @@ class GraphStore:
                 if attempt == RETRIES - 1:
                     raise
                 time.sleep(0.05 * 2 ** attempt)
-            except neo4j_errors.DatabaseError as exc:
-                # ArcadeDB reports concurrent-modification conflicts as general errors.
-                if "concurrent" not in str(exc).lower() or attempt == RETRIES - 1:
+            except (neo4j_errors.DatabaseError, neo4j_errors.ClientError) as exc:
+                if not _conflict(exc) or attempt == RETRIES - 1:
                     raise
                 time.sleep(0.05 * 2 ** attempt)
         raise AssertionError("unreachable")

@@ -10,11 +10,13 @@ from __future__ import annotations
 import subprocess
 import threading
 import time
+from collections import Counter
 
 from fault_support import LOAD_SLICE, PLATFORM, Snapshot, cli_env, compare, reads_during, snapshot_of
 
 from repurpose import writeback
 from repurpose.config import Settings
+from repurpose.rag.retrievers import RETRIEVERS
 from repurpose.store import GraphStore
 
 
@@ -59,3 +61,29 @@ def test_a_load_while_read_queries_run(settings: Settings, load_reference: Snaps
     assert reads.during >= 10  # the reads really ran while the load wrote
     difference = compare(load_reference, snapshot_of(settings.data_dir, settings.database))
     assert difference.equal, difference.words()
+
+
+
+def test_ask_evidence_during_a_writeback_replacement_is_one_complete_set(slice_db: Settings, runs_in) -> None:
+    """While a run's edges are replaced, the predicted retriever (ask's evidence) sees the old set or the new.
+
+    ArcadeDB reads have no snapshot: a read met edges the replacement had just deleted (EntityNotFound,
+    now retried by the store), and a per-row lookup of the run's current write saw the switch half-way
+    (a mixed count, now read once per query). Races: each failed in about a third to all of the runs.
+    """
+    run_id = runs_in(slice_db.data_dir)[0]
+    with GraphStore.connect(slice_db) as store:
+        run = writeback.open_run(run_id, slice_db)
+        plan = writeback.plan(run, store)
+        writeback.write(run, store, plan)
+        expected = Counter(run.entity_ids[t] for t in plan.selection.tails)
+        replacing = threading.Thread(target=writeback.write, args=(run, store, plan), kwargs={"batch_size": 50})
+        replacing.start()
+        seen: list[tuple[str, int]] = []
+        diseases = sorted(expected)
+        while replacing.is_alive():
+            disease = diseases[len(seen) % len(diseases)]
+            seen.append((disease, len(RETRIEVERS["predicted"](store).search([disease], k=500).items)))
+        replacing.join()
+    assert len(seen) >= 5  # reads really ran during the replacement
+    assert [n for _, n in seen] == [expected[d] for d, _ in seen], f"{len(seen)} reads"  # no mix, no gap
