@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from repurpose.cypher_safety import identifier
+from repurpose.cypher_safety import IDENTIFIER, identifier
 from repurpose.loaders.staging import Staged
 from repurpose.store import GraphStore
 
@@ -151,8 +151,9 @@ class GraphWriter:
         self.edge_mode = edge_mode
 
     def _types_in_graph(self) -> set[str]:
+        """The graph's relationship types a loader can have made (a hand-written odd name is not one)."""
         rows = self.store.read("CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType")
-        return {r["relationshipType"] for r in rows}
+        return {r["relationshipType"] for r in rows if IDENTIFIER.match(r["relationshipType"])}
 
     def forget_dataset(self) -> None:
         """Delete the Dataset node: from now until ``record_dataset`` the load counts as incomplete."""

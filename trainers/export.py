@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from repurpose.cypher_safety import identifier
+from repurpose.cypher_safety import IDENTIFIER, identifier
 from repurpose.trainers.data import TripleData
 
 #: Text mode -> node properties holding [name vector, description vector] (written by the embed step).
@@ -42,9 +42,11 @@ def _text_properties(text: str) -> tuple[str, ...]:
 
 
 def relationship_types(store: Any) -> list[str]:
-    """Exportable relationship types, sorted (predictions excluded)."""
+    """Exportable relationship types, sorted (predictions excluded, and names no loader makes: a type
+    written by hand with other characters would fail ``identifier`` and stop the export)."""
     names = sorted(r["relationshipType"] for r in store.read(TYPES))
-    return [n for n in names if not n.startswith(EXCLUDED_PREFIXES) and n not in EXCLUDED_TYPES]
+    return [n for n in names if not n.startswith(EXCLUDED_PREFIXES) and n not in EXCLUDED_TYPES
+            and IDENTIFIER.match(n)]
 
 
 def graph_fingerprint(store: Any, text: str = "none") -> tuple[str, dict]:
