@@ -222,11 +222,15 @@ class Bench:
                      lost="not measured", ok=False)
             return
         got = {k: report.get(k) for k in FUZZ_KEYS}
-        self.add("fuzz + injection", "fuzzed inputs", report=report,
-                 measured=(f"{got['cases']} cases: {got['clean_errors']} clean errors, {got['tracebacks']} tracebacks"),
+        accepted = f"{report['accepted']:,} accepted, " if "accepted" in report else ""
+        self.add("fuzz + injection", "fuzzed and mutated input files and lines", report=report,
+                 measured=(f"{got['cases']:,} cases: {accepted}{got['clean_errors']:,} clean errors, "
+                           f"{got['tracebacks']} tracebacks"),
                  lost=f"{got['partial_writes']} partial writes", ok=got["tracebacks"] == 0 and got["partial_writes"] == 0)
-        self.add("fuzz + injection", "injection attempts",
-                 measured=f"{got['injection_attempts']} attempts",
+        outcome = (f" ({report['injection_refused']} refused, {report['injection_made_safe']} made safe)"
+                   if {"injection_refused", "injection_made_safe"} <= report.keys() else "")
+        self.add("fuzz + injection", "injection attempts (labels, types, properties, questions)",
+                 measured=f"{got['injection_attempts']} attempts{outcome}",
                  lost=f"{got['injection_reached_query']} reached a query unchecked",
                  ok=got["injection_reached_query"] == 0)
 
