@@ -157,7 +157,7 @@ def description_ids() -> list[tuple[str, str]]:
 
 
 # -- mutations ----------------------------------------------------------------------------------------
-#: Texts that have broken parsers or queries elsewhere: Cypher in labels, quotes, separators, odd Unicode.
+#: Texts a parser or a query could trip on: Cypher in labels, quotes, separators, ids, odd Unicode.
 EVIL = ["Compound) DETACH DELETE n //", "x`) MATCH (n) DETACH DELETE n //", "`", "a`b", "'", '"', "\\", "",
         " ", "::", "Gene::", "Compound::", "${id}", "{label}", "Unknown Kind", "Side Effect", "CtD", "Gr>G",
         "treats", "DRUGBANK::treats::Compound:Disease", "drug", "NaN", "null", "-0", "9" * 25, "\u00e9",
@@ -171,14 +171,10 @@ def _at(items: list, index: int) -> int:
     return index % len(items) if items else 0
 
 
-def _columns(line: bytes, sep: bytes) -> list[bytes]:
-    return line.split(sep)
-
-
 def _edit_column(lines: list[bytes], sep: bytes, i: int, j: int, edit: Callable[[list[bytes], int], None]) -> list[bytes]:
     if not lines:
         return lines
-    row = _columns(lines[_at(lines, i)], sep)
+    row = lines[_at(lines, i)].split(sep)
     edit(row, _at(row, j))
     lines[_at(lines, i)] = sep.join(row)
     return lines
