@@ -5,6 +5,8 @@ it, a fresh database, and a fresh answer cache):
   llm-0ms       the fake OpenAI server (its own process) answering at once, concurrency 16
   llm-100ms     the fake server with 100 ms latency per request, concurrency 16
   cached        the same run again after the graph lost its descriptions: all from the cache
+  client-lc     the same 1,689 requests through ChatLLM.ask (LangChain) alone: no graph, cache or checks
+  client-sdk    and through the bare OpenAI SDK (no LangChain): the two floors under llm-0ms
   import        --from-file of the shipped LLM descriptions
   curated       DrugBank + Disease Ontology TSVs converted to JSONL on the fly, imported --as curated
   embed-names   MiniLM (a torch thread per core, OMP_WAIT_POLICY=PASSIVE unless set, as in `platform
@@ -13,7 +15,8 @@ it, a fresh database, and a fresh answer cache):
 
 The fake server is tests/fake_openai.py: the standard library's ThreadingHTTPServer (a thread per
 keep-alive connection), a real OpenAI-compatible HTTP endpoint, run as its own process. LangChain
-and the OpenAI SDK are imported before the clock starts (`startup` line: a one-off cost per command).
+and the OpenAI SDK are imported, and one request sent, before the clock starts (`startup` line: a
+one-off cost per command).
 
 Besides wall-clock rates, each row shows this process's CPU milliseconds per item (`cpu_ms`), the
 fake server's and the graph server's (`fake_ms`, `db_ms`), the mean number of requests in flight
@@ -29,6 +32,7 @@ Targets (issue 5): >= 300 entities/s at 0 ms, >= 100 entities/s at 100 ms with c
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import csv
 import json
@@ -102,6 +106,34 @@ class Meter:
                 "db_ms": ms(db, self.marks[2])}
 
 
+async def sdk_requests(url: str, prompts: list[str], concurrency: int) -> None:
+    """The same chat requests through the bare OpenAI SDK (aiohttp, no LangChain): the client's floor."""
+    import openai
+
+    async with openai.DefaultAioHttpClient() as http:
+        client = openai.AsyncOpenAI(base_url=url, api_key="sk-test-fake", max_retries=0, timeout=60.0, http_client=http)
+        queue = iter(prompts)
+
+        async def worker() -> None:
+            for prompt in queue:
+                await client.chat.completions.create(model="fake-model", max_tokens=400, temperature=0.0,
+                                                     messages=[{"role": "user", "content": prompt}])
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+
+
+async def chat_requests(llm: Any, prompts: list[str], concurrency: int) -> None:
+    """The same chat requests through ``ChatLLM.ask`` (LangChain) alone: no graph, cache or checks."""
+    async with llm.session():
+        queue = iter(prompts)
+
+        async def worker() -> None:
+            for prompt in queue:
+                await llm.ask(prompt)
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+
+
 def encoder_flops(config: Any, tokens: float) -> float:
     """Forward FLOPs for one text of ``tokens`` tokens through a BERT-style encoder (2 per weight and token,
     plus attention scores and mixing); embeddings and pooling are lookups and sums, left out."""
@@ -148,6 +180,7 @@ def main() -> None:
     from repurpose.enrich.embed import embed
     from repurpose.enrich.importer import import_file
     from repurpose.enrich.llm import Answer, ChatLLM
+    from repurpose.enrich.prompts import PromptTemplate
     from repurpose.enrich.runner import EnrichOptions, enrich
     from repurpose.store import open_store
     from repurpose.text_encoder import load_encoder
@@ -164,6 +197,7 @@ def main() -> None:
             finally:
                 self.busy += time.perf_counter() - began
 
+    concise = PromptTemplate.load("concise")
     threads = os.cpu_count() or 1
     torch.set_num_threads(threads)
     entities = read_jsonl(TEXT / "compounds-llm.jsonl") + read_jsonl(TEXT / "diseases-llm.jsonl")
@@ -202,6 +236,7 @@ def main() -> None:
         with fresh_store() as store:
             seed(store)
             cache_file = tmp / "cache.sqlite"
+            prompts = [concise.render(e["name"], e["id"].split("::")[0]) for e in entities]
             for scenario, latency in (("llm-0ms", 0.0), ("llm-100ms", 0.1)):
                 proc, url = start_fake(latency)
                 try:
@@ -209,6 +244,10 @@ def main() -> None:
                     cache_file.unlink(missing_ok=True)
                     store.write("MATCH (n:Entity) REMOVE n.description, n.descriptionModel, n.descriptionPrompt, "
                                 "n.descriptionAt")
+                    if scenario == "llm-0ms":  # LangChain's first call imports more of itself: a one-off too
+                        began = time.perf_counter()
+                        asyncio.run(chat_requests(llm, prompts[:1], 1))
+                        notes["first_request_s"] = round(time.perf_counter() - began, 2)
                     meter = Meter(state.pid, proc.pid).start()
                     with AnswerCache(cache_file) as cache:
                         stats = enrich(store, llm, cache, EnrichOptions(concurrency=args.concurrency))
@@ -221,6 +260,11 @@ def main() -> None:
                         with AnswerCache(cache_file) as cache:
                             again = enrich(store, llm, cache, EnrichOptions(concurrency=args.concurrency))
                         record("cached", again.cached, again.seconds, "entities/s", meter, {"requests": again.requests})
+                        for row, run in (("client-lc", chat_requests(llm, prompts, args.concurrency)),
+                                         ("client-sdk", sdk_requests(url, prompts, args.concurrency))):
+                            meter, began = Meter(state.pid, proc.pid).start(), time.perf_counter()
+                            asyncio.run(run)
+                            record(row, len(prompts), time.perf_counter() - began, "requests/s", meter)
                 finally:
                     proc.terminate()
                     proc.wait()
@@ -244,8 +288,9 @@ def main() -> None:
     from repurpose.cli_support import format_table
 
     print(format_table(rows, COLUMNS))
-    print(f"startup (import LangChain + OpenAI SDK) {startup_s:.2f} s, once per command; peak RSS {peak_mb:.0f} MiB; "
-          f"1-minute load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    first = f" + first request {notes['first_request_s']:.2f} s" if "first_request_s" in notes else ""
+    print(f"startup (import LangChain + OpenAI SDK) {startup_s:.2f} s{first}, once per command; peak RSS {peak_mb:.0f} "
+          f"MiB; 1-minute load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     for scenario in ("embed-names", "embed-descr"):
         if scenario in notes:
             print(f"{scenario} ceiling: {notes[scenario]['gflop_per_text']} GFLOP per text of {notes[scenario]['tokens']} "
