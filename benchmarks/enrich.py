@@ -38,6 +38,7 @@ import csv
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -283,6 +284,7 @@ def main() -> None:
                             embed, load_encoder)
     finally:
         server.stop(base)
+        shutil.rmtree(tmp, ignore_errors=True)
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     from repurpose.cli_support import format_table
