@@ -15,8 +15,10 @@ from repurpose import server
 from repurpose.config import load_settings
 
 
-def _alive(pid: int) -> bool:
-    return server._pid_is_server(pid)
+def _alive(pid: int, data_dir: Path) -> bool:
+    """Whether ``pid`` is still the embedded server of ``data_dir``."""
+    root = server.server_root(load_settings({"data_dir": str(data_dir)}, env={}))
+    return server._pid_is_server(pid, str(root))
 
 
 def test_help_lists_commands() -> None:
@@ -38,6 +40,7 @@ def test_start_status_stop_second_start_and_no_process_left(tmp_path: Path) -> N
         assert "Traceback" not in again.stderr and len(again.stderr.strip().splitlines()) == 1
         status = last_json(run_cli("db", "status", "--json", env=env).stdout)
         assert status["running"] and "ArcadeDB" in status["agent"]
+        assert _alive(info["pid"], tmp_path / "d")
         pw = tmp_path / "d" / "root-password"
         assert pw.stat().st_mode & 0o777 == 0o600
         # Bound to loopback only: the Bolt port does not answer on another local address.
@@ -48,7 +51,7 @@ def test_start_status_stop_second_start_and_no_process_left(tmp_path: Path) -> N
     finally:
         stopped = run_cli("db", "stop", "--json", env=env)
     assert last_json(stopped.stdout) == {"stopped": True, "pid": info["pid"]}
-    assert not _alive(info["pid"])
+    assert not _alive(info["pid"], tmp_path / "d")
     assert last_json(run_cli("db", "status", "--json", env=env).stdout) == {"running": False, "uri": None}
 
 
