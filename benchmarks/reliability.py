@@ -13,7 +13,7 @@
    from ``--clients`` processes for ``--ask-seconds``: throughput and p95, graph unchanged.
 4. Fuzzing and injection: ``benchmarks/fuzz_inputs.py --json`` in a subprocess, its last line read.
 
-    .venv/bin/python benchmarks/reliability.py                   # full Hetionet (about 30 min shared)
+    .venv/bin/python benchmarks/reliability.py                   # full Hetionet (40 min on the shared cores)
     .venv/bin/python benchmarks/reliability.py --data slice --clients 4 --ask-seconds 10   # a quick look
     .venv/bin/python benchmarks/reliability.py --json            # one JSON object as the last line
 """
