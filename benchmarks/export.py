@@ -1,9 +1,9 @@
 """Benchmark: export full Hetionet (854,554 edges) from the embedded server for training.
 
 Starts its own server in a temporary data directory (stopped at the end), loads
-/work/shared/data/hetionet, then times the trainer's export (``export_graph``: one
-``collect([a.id, b.id])`` record per relationship type) against the peer, the same query fetched
-row by row (``RETURN a.id, b.id``), in the same run; ``client_cpu_s`` is this process's share (Bolt
+/work/shared/data/hetionet, then times the trainer's export (``export_graph``: one record of
+``collect(a.id), collect(b.id)`` per relationship type, read raw) against the peer, the same query
+fetched row by row (``RETURN a.id, b.id``), in the same run; ``client_cpu_s`` is this process's share (Bolt
 decoding and indexing), the rest is the server. Target (issue 10): >= 100,000 edges/s.
 
     .venv/bin/python benchmarks/export.py [--json]
@@ -64,7 +64,7 @@ def main(nodes: Path, edges: Path, as_json: bool) -> None:
         try:
             with open_store(settings) as store:
                 load_dataset(store, "hetionet", nodes, edges)
-                rows = [timed("export_graph (collect per type)", lambda s: len(export_graph(s).triples), store),
+                rows = [timed("export_graph (2 collects per type)", lambda s: len(export_graph(s).triples), store),
                         timed("row by row (peer)", row_by_row, store)]
         finally:
             server.stop(settings)

@@ -175,6 +175,16 @@ class GraphStore:
                 return session.run(query, params).data()
         return self._wrap(work, query)
 
+    def read_columns(self, query: str, **params: Any) -> dict[str, Any]:
+        """Run a trusted read query that returns ONE record (e.g. of ``collect(...)`` lists); its values
+        as they came off the wire. Skipping ``.data()``'s per-element conversion of graph types makes
+        bulk reads of plain lists about 10x cheaper on the client."""
+        def work() -> dict[str, Any]:
+            with self._session(read=True) as session:
+                record = session.run(query, params).single(strict=True)
+                return dict(zip(record.keys(), record.values()))
+        return self._wrap(work, query)
+
     def write(self, query: str, **params: Any) -> dict[str, int]:
         """Run a trusted write query in one transaction; the summary's counters."""
         def work() -> dict[str, int]:

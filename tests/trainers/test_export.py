@@ -85,8 +85,14 @@ def test_export_matches_source_and_is_cached(store, tmp_path) -> None:
 def test_export_without_text_has_no_vectors(store) -> None:
     source = read_nodes_and_edges(SLICE / "nodes.tsv", SLICE / "edges.tsv")
     _load_graph(store, source)
+    # a bare Entity (no kind label), an id-less Entity and a non-Entity node with edges of an exported type
+    store.write("CREATE (:Entity {id: 'Bare::1'}), (:Entity {name: 'no id'})")
+    store.write("MATCH (b:Disease) WITH b LIMIT 1 CREATE (:Other {id: 'o'})-[:CtD]->(b)")
+    store.write("MATCH (a:Compound), (n:Entity {name: 'no id'}) WITH a, n LIMIT 1 CREATE (a)-[:CtD]->(n)")
     data = export_graph(store, "none")
     assert data.text_features() is None and len(data.triples) == len(source.triples)
+    assert dict(zip(data.entity_ids, data.entity_kinds))["Bare::1"] == "Entity"
+    assert len(data.entity_ids) == len(source.entity_ids) + 1
 
 
 def test_platform_train_cli(store, cli_env, settings) -> None:
