@@ -7,6 +7,7 @@ purpose become a one-line ``Error:`` on stderr and exit code 1; ``--debug`` show
 from __future__ import annotations
 
 import importlib
+import logging
 import pkgutil
 import sys
 
@@ -59,6 +60,9 @@ def cli(debug: bool) -> None:
       platform db status
       platform cypher "MATCH (c:Compound)-[p:PREDICTED_TREATS]->(d:Disease) RETURN c.name, d.name, p.score LIMIT 5"
     """
+    # The driver logs each retry and dropped connection on stderr; our own error says what happened in one
+    # line, so its warnings only show with --debug.
+    logging.getLogger("neo4j").setLevel(logging.WARNING if debug else logging.CRITICAL)
 
 
 def main() -> None:
