@@ -64,12 +64,12 @@ def text_vectors(data, names: dict[str, str], mode: str, cache_dir: Path) -> tup
     if path.is_file():
         with np.load(path) as z:
             return z["names"], z["descriptions"]
-    from repurpose.text_encoder import load_encoder
+    from repurpose.text_encoder import encoder_dimension, load_encoder
 
     encoder = load_encoder()
     rows = [i for i, k in enumerate(data.entity_kinds) if k in KEPT_KINDS]
     described = _descriptions(mode)
-    dim = encoder.get_sentence_embedding_dimension()
+    dim = encoder_dimension(encoder)
     name_vecs = np.zeros((data.num_entities, dim), dtype=np.float32)
     desc_vecs = np.zeros((data.num_entities, dim), dtype=np.float32)
     ids = [data.entity_ids[i] for i in rows]

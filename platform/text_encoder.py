@@ -45,3 +45,9 @@ def load_encoder(name: str = DEFAULT_ENCODER, device: str | None = None) -> "Sen
     except Exception as exc:  # sentence-transformers raises many kinds (OSError, ValueError, HF errors)
         raise ConfigError(f"cannot load the text encoder {name!r} offline ({type(exc).__name__}); name a local "
                           f"folder of a sentence-transformers model, or use the default {DEFAULT_ENCODER!r}") from exc
+
+
+def encoder_dimension(encoder: "SentenceTransformer") -> int:
+    """The width of ``encoder``'s vectors (the method's name changed in sentence-transformers 5)."""
+    dimension = getattr(encoder, "get_embedding_dimension", None) or encoder.get_sentence_embedding_dimension
+    return int(dimension())

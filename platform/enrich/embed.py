@@ -16,6 +16,7 @@ from typing import Any, Iterator, Sequence
 from repurpose.cypher_safety import identifier
 from repurpose.enrich.queries import query
 from repurpose.store import GraphStore
+from repurpose.text_encoder import encoder_dimension
 
 #: Text property -> vector property, in the order of ``embeddingHash``'s parts.
 TEXT_FIELDS = (("name", "nameEmbedding"), ("description", "descriptionEmbedding"),
@@ -111,8 +112,7 @@ def embed(store: GraphStore, encoder: Any, model: str, labels: Sequence[str] = D
           chunk: int = 2048, batch_size: int = 64, write_batch: int = 500, overwrite: bool = False) -> EmbedStats:
     """Encode every changed text of the named nodes of ``labels`` and write the vectors."""
     started = time.perf_counter()
-    dimension = getattr(encoder, "get_embedding_dimension", None) or encoder.get_sentence_embedding_dimension
-    stats = EmbedStats(model=model, dimension=int(dimension()))
+    stats = EmbedStats(model=model, dimension=encoder_dimension(encoder))
     nodes = read_nodes(store, labels)
     stats.nodes = len(nodes)
     work = []
