@@ -2,8 +2,10 @@
 
 Schlichtkrull et al., "Modeling Relational Data with Graph Convolutional Networks" (ESWC 2018).
 The input features are another representation (a free embedding, or the LLaDR text mix, so the
-text vectors feed the GNN); ``num_layers`` residual ``RGCNConv`` layers pass messages over the
-*training* graph only, in both directions, and the output feeds the usual score functions.
+text vectors feed the GNN); ``num_layers`` residual R-GCN layers (PyG's ``RGCNConv`` function,
+computed per (node, relation) pair: ``relational_conv``) pass messages over the *training* graph
+only, in both directions, and the output feeds the usual score functions. Every batch runs the
+whole graph, so large batches (thousands of triples) keep an epoch short.
 """
 
 from __future__ import annotations
@@ -11,13 +13,13 @@ from __future__ import annotations
 import numpy as np
 import torch
 from torch import Tensor, nn
-from torch_geometric.nn import RGCNConv
 
+from repurpose.trainers.relational_conv import RelationalBasisConv
 from repurpose.trainers.representations import EntityRepresentation, Init
 
 
 class RGCNEncoder(EntityRepresentation):
-    """x_0 = inner(all entities); x_{l+1} = x_l + act(RGCNConv(x_l)); returns rows of x_L.
+    """x_0 = inner(all entities); x_{l+1} = x_l + act(conv_l(x_l)); returns rows of x_L.
 
     Args:
         inner: input features per entity (width ``inner.dim``, kept as the output width).
@@ -35,18 +37,17 @@ class RGCNEncoder(EntityRepresentation):
         self.inner = inner
         self.num_entities, self.dim = inner.num_entities, inner.dim
         edges = torch.as_tensor(np.asarray(edges, dtype=np.int64))
-        self.register_buffer("edge_index", torch.cat([edges[:, [0, 2]].T, edges[:, [2, 0]].T], dim=1),
-                             persistent=False)
-        self.register_buffer("edge_type", torch.cat([edges[:, 1], edges[:, 1] + num_relations]), persistent=False)
-        self.convs = nn.ModuleList(RGCNConv(self.dim, self.dim, 2 * num_relations, num_bases=num_bases,
-                                            root_weight=True) for _ in range(num_layers))
+        edge_index = torch.cat([edges[:, [0, 2]].T, edges[:, [2, 0]].T], dim=1)
+        edge_type = torch.cat([edges[:, 1], edges[:, 1] + num_relations])
+        self.convs = nn.ModuleList(RelationalBasisConv(self.dim, edge_index, edge_type, self.num_entities,
+                                                       2 * num_relations, num_bases) for _ in range(num_layers))
         self.act = nn.Tanh()
 
     def encode(self) -> Tensor:
         """All output vectors, (num_entities, dim): one full pass over the training graph."""
         x = self.inner.all()
         for i, conv in enumerate(self.convs):
-            out = conv(x, self.edge_index, self.edge_type)
+            out = conv(x)
             x = x + (self.act(out) if i < len(self.convs) - 1 else out)
         return x
 
