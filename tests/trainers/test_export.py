@@ -3,16 +3,18 @@ and ``platform train`` on it."""
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
 import numpy as np
 from helpers import last_json, run_cli
 
-from repurpose.commands.train import MODELS
+from repurpose.commands.train import DEFAULT_BATCH, ENCODERS, MODELS
 from repurpose.trainers.data import read_nodes_and_edges
 from repurpose.trainers.export import cached_export, export_graph, graph_fingerprint
 from repurpose.trainers.scores import interactions
+from repurpose.trainers.train import ENCODERS as trainer_encoders
 
 SLICE = Path(__file__).parents[1] / "fixtures" / "hetionet-writeback"
 
@@ -110,6 +112,11 @@ def test_platform_train_cli(store, cli_env, settings) -> None:
         assert 0.0 <= value <= 1.0
     assert (Path(settings.data_dir) / "runs" / out["run_id"] / "model.pt").is_file()
     assert last_json(run_cli(*args, env=cli_env).stdout)["export_cached"]
+    # the R-GCN runs the whole graph every batch, so its default batch is large
+    rgcn = last_json(run_cli("train", "--target", "CtD", "--model", "rotate", "--encoder", "rgcn", "--dim", "16",
+                             "--epochs", "1", "--device", "cpu", "--json", env=cli_env).stdout)
+    config = json.loads((Path(rgcn["run_dir"]) / "config.json").read_text())
+    assert (config["encoder"], config["batch_size"]) == ("rgcn", DEFAULT_BATCH["rgcn"]) == ("rgcn", 32768)
 
     wrong = run_cli("train", "--target", "TREATS_CtD", "--epochs", "1", env=cli_env)
     assert wrong.returncode == 2 and "not a relationship type" in wrong.stderr
@@ -117,3 +124,4 @@ def test_platform_train_cli(store, cli_env, settings) -> None:
 
 def test_cli_model_choices_match_the_registry() -> None:
     assert set(MODELS) == set(interactions())
+    assert set(DEFAULT_BATCH) == set(ENCODERS) == set(trainer_encoders)
