@@ -42,7 +42,7 @@ class RelationalBasisConv(nn.Module):
         # Pairs keyed relation-major, so each relation's pairs form one contiguous run of rows.
         pair_keys, pair_of_edge = torch.unique(edge_type.long() * num_nodes + dst, return_inverse=True)
         counts = torch.bincount(pair_of_edge, minlength=len(pair_keys))
-        means = torch.sparse_coo_tensor(torch.stack([pair_of_edge, src]), 1.0 / counts[pair_of_edge].float(),
+        means = torch.sparse_coo_tensor(torch.stack([pair_of_edge, src]), counts[pair_of_edge].reciprocal(),
                                         (len(pair_keys), num_nodes), check_invariants=True).coalesce()
         self.register_buffer("means", means, persistent=False)
         self.register_buffer("pair_node", pair_keys % num_nodes, persistent=False)

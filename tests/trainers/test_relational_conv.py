@@ -18,9 +18,16 @@ def _graph(gen: torch.Generator, nodes: int, edges: int, relations: int) -> tupl
 @pytest.mark.parametrize(("nodes", "edges", "relations", "bases"), [(6, 9, 3, 2), (40, 300, 7, 4), (30, 5, 12, 3)])
 def test_matches_pyg_rgcnconv(nodes: int, edges: int, relations: int, bases: int) -> None:
     gen = torch.Generator().manual_seed(nodes)
+    torch.manual_seed(nodes)  # the layers' initialisation
     edge_index, edge_type = _graph(gen, nodes, edges, relations)
-    ours = RelationalBasisConv(5, edge_index, edge_type, nodes, relations, bases).double()
-    pyg = RGCNConv(5, 5, relations, num_bases=bases, aggr="mean", root_weight=True, bias=True).double()
+    # built in float64 throughout: the 1/count mean weights too, not float32 values cast up
+    default = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        ours = RelationalBasisConv(5, edge_index, edge_type, nodes, relations, bases)
+        pyg = RGCNConv(5, 5, relations, num_bases=bases, aggr="mean", root_weight=True, bias=True)
+    finally:
+        torch.set_default_dtype(default)
     with torch.no_grad():
         for name in ("weight", "comp", "root"):
             getattr(pyg, name).copy_(getattr(ours, name))
