@@ -23,7 +23,7 @@ from torch_geometric.nn import RGCNConv
 
 from repurpose.cli_support import format_table
 from repurpose.trainers.data import read_nodes_and_edges
-from repurpose.trainers.relational_conv import RelationalBasisConv
+from repurpose.trainers.relational_conv import RelationalBasisConv, RelationPairs
 
 DATA = Path("/work/shared/data/hetionet")
 
@@ -58,7 +58,7 @@ def main(dim: int, bases: int, repeats: int, as_json: bool) -> None:
     x = torch.randn(data.num_entities, dim, requires_grad=True)
     load = os.getloadavg()[0]
     started = time.perf_counter()
-    ours = RelationalBasisConv(dim, edge_index, edge_type, data.num_entities, relations, bases)
+    ours = RelationalBasisConv(dim, RelationPairs(edge_index, edge_type, data.num_entities, relations), bases)
     build = time.perf_counter() - started
     pyg = RGCNConv(dim, dim, relations, num_bases=bases, aggr="mean")
     rows = []
@@ -68,13 +68,13 @@ def main(dim: int, bases: int, repeats: int, as_json: bool) -> None:
     for row in rows:
         row["x_ours"] = round(row["forward_backward_s"] / rows[0]["forward_backward_s"], 1)
     click.echo(f"Hetionet: {data.num_entities:,} nodes, {edge_index.shape[1]:,} directed edges, {relations} relation "
-               f"types, {ours.pair_node.numel():,} (node, relation) pairs; width {dim}, {bases} bases; "
+               f"types, {ours.pairs.node.numel():,} (node, relation) pairs; width {dim}, {bases} bases; "
                f"ours built in {build:.2f} s; load average {load:.1f} -> {os.getloadavg()[0]:.1f}")
     click.echo(format_table(rows))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     click.echo(f"peak memory of the process: {peak_mb:,.0f} MiB")
     if as_json:
-        click.echo(json.dumps({"rows": rows, "pairs": ours.pair_node.numel(), "build_s": round(build, 2),
+        click.echo(json.dumps({"rows": rows, "pairs": ours.pairs.node.numel(), "build_s": round(build, 2),
                                "peak_memory_mb": round(peak_mb)}))
 
 

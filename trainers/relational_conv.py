@@ -15,38 +15,49 @@ from torch import Tensor, nn
 from torch_geometric.nn.inits import glorot, zeros
 
 
-class RelationalBasisConv(nn.Module):
-    """R-GCN layer (mean per relation, basis decomposition) over a fixed graph.
+class RelationPairs(nn.Module):
+    """A fixed graph as its (destination, relation) pairs: built once, shared by every layer.
 
     Args:
-        dim: input and output width.
         edge_index: (2, E) source and destination rows; messages flow source -> destination.
         edge_type: (E,) relation of each edge, in ``[0, num_relations)``.
-        num_nodes: rows of the input.
+        num_nodes: rows of the node features.
         num_relations: relation types (reverse directions count as their own types).
-        num_bases: shared bases B of the relation weights.
+    """
+
+    def __init__(self, edge_index: Tensor, edge_type: Tensor, num_nodes: int, num_relations: int) -> None:
+        super().__init__()
+        self.num_nodes, self.num_relations = num_nodes, num_relations
+        src, dst = edge_index[0].long(), edge_index[1].long()
+        # Pairs keyed relation-major, so each relation's pairs form one contiguous run of rows.
+        keys, pair_of_edge = torch.unique(edge_type.long() * num_nodes + dst, return_inverse=True)
+        counts = torch.bincount(pair_of_edge, minlength=len(keys))
+        means = torch.sparse_coo_tensor(torch.stack([pair_of_edge, src]), counts[pair_of_edge].reciprocal(),
+                                        (len(keys), num_nodes), check_invariants=True).coalesce()
+        self.register_buffer("means", means, persistent=False)
+        self.register_buffer("node", keys % num_nodes, persistent=False)
+        self.run_lengths = torch.bincount(keys // num_nodes, minlength=num_relations).tolist()
+
+    def relation_means(self, x: Tensor) -> tuple[Tensor, ...]:
+        """Per relation r, the mean of ``x`` over each pair's in-neighbours: (pairs of r, d) each."""
+        # split, not slices: one backward node for all runs instead of a full-size zero gradient per slice
+        return torch.sparse.mm(self.means, x).split(self.run_lengths)
+
+
+class RelationalBasisConv(nn.Module):
+    """R-GCN layer (mean per relation, basis decomposition) over the graph of ``pairs``.
 
     Parameters carry PyG's names and shapes: ``weight`` (B, d, d), ``comp`` (R, B), ``root`` (d, d),
     ``bias`` (d,).
     """
 
-    def __init__(self, dim: int, edge_index: Tensor, edge_type: Tensor, num_nodes: int, num_relations: int,
-                 num_bases: int) -> None:
+    def __init__(self, dim: int, pairs: RelationPairs, num_bases: int) -> None:
         super().__init__()
-        self.dim, self.num_relations, self.num_bases = dim, num_relations, num_bases
+        self.dim, self.num_bases, self.pairs = dim, num_bases, pairs
         self.weight = nn.Parameter(torch.empty(num_bases, dim, dim))
-        self.comp = nn.Parameter(torch.empty(num_relations, num_bases))
+        self.comp = nn.Parameter(torch.empty(pairs.num_relations, num_bases))
         self.root = nn.Parameter(torch.empty(dim, dim))
         self.bias = nn.Parameter(torch.empty(dim))
-        src, dst = edge_index[0].long(), edge_index[1].long()
-        # Pairs keyed relation-major, so each relation's pairs form one contiguous run of rows.
-        pair_keys, pair_of_edge = torch.unique(edge_type.long() * num_nodes + dst, return_inverse=True)
-        counts = torch.bincount(pair_of_edge, minlength=len(pair_keys))
-        means = torch.sparse_coo_tensor(torch.stack([pair_of_edge, src]), counts[pair_of_edge].reciprocal(),
-                                        (len(pair_keys), num_nodes), check_invariants=True).coalesce()
-        self.register_buffer("means", means, persistent=False)
-        self.register_buffer("pair_node", pair_keys % num_nodes, persistent=False)
-        self.run_lengths = torch.bincount(pair_keys // num_nodes, minlength=num_relations).tolist()
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -58,8 +69,6 @@ class RelationalBasisConv(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         """(num_nodes, d) -> (num_nodes, d)."""
-        weights = (self.comp @ self.weight.view(self.num_bases, -1)).view(self.num_relations, self.dim, self.dim)
-        # split, not slices: one backward node for all runs instead of a full-size zero gradient per slice
-        runs = torch.sparse.mm(self.means, x).split(self.run_lengths)
-        messages = torch.cat([run @ weight for run, weight in zip(runs, weights)])
-        return (x @ self.root + self.bias).index_add(0, self.pair_node, messages)
+        weights = (self.comp @ self.weight.view(self.num_bases, -1)).view(-1, self.dim, self.dim)
+        messages = torch.cat([run @ weight for run, weight in zip(self.pairs.relation_means(x), weights)])
+        return (x @ self.root + self.bias).index_add(0, self.pairs.node, messages)

@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch_geometric.nn import RGCNConv
 
-from repurpose.trainers.relational_conv import RelationalBasisConv
+from repurpose.trainers.relational_conv import RelationalBasisConv, RelationPairs
 
 
 def _graph(gen: torch.Generator, nodes: int, edges: int, relations: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -24,7 +24,7 @@ def test_matches_pyg_rgcnconv(nodes: int, edges: int, relations: int, bases: int
     default = torch.get_default_dtype()
     torch.set_default_dtype(torch.float64)
     try:
-        ours = RelationalBasisConv(5, edge_index, edge_type, nodes, relations, bases)
+        ours = RelationalBasisConv(5, RelationPairs(edge_index, edge_type, nodes, relations), bases)
         pyg = RGCNConv(5, 5, relations, num_bases=bases, aggr="mean", root_weight=True, bias=True)
     finally:
         torch.set_default_dtype(default)
@@ -47,7 +47,7 @@ def test_hand_value_mean_per_relation() -> None:
     # node 2 hears node 0 and node 1 over relation 0 (mean) and node 0 over relation 1; node 0, 1 hear nothing
     edge_index = torch.tensor([[0, 1, 0], [2, 2, 2]])
     edge_type = torch.tensor([0, 0, 1])
-    conv = RelationalBasisConv(1, edge_index, edge_type, num_nodes=3, num_relations=2, num_bases=1)
+    conv = RelationalBasisConv(1, RelationPairs(edge_index, edge_type, num_nodes=3, num_relations=2), num_bases=1)
     with torch.no_grad():
         conv.weight.fill_(1.0)
         conv.comp.copy_(torch.tensor([[2.0], [10.0]]))  # W_0 = 2, W_1 = 10
@@ -59,6 +59,7 @@ def test_hand_value_mean_per_relation() -> None:
 
 
 def test_graph_without_edges_keeps_the_root_term() -> None:
-    conv = RelationalBasisConv(3, torch.zeros(2, 0, dtype=torch.long), torch.zeros(0, dtype=torch.long), 4, 2, 2)
+    pairs = RelationPairs(torch.zeros(2, 0, dtype=torch.long), torch.zeros(0, dtype=torch.long), 4, 2)
+    conv = RelationalBasisConv(3, pairs, 2)
     x = torch.randn(4, 3)
     torch.testing.assert_close(conv(x), x @ conv.root + conv.bias)
