@@ -27,6 +27,7 @@ Targets (issue 5): >= 300 entities/s at 0 ms, >= 100 entities/s at 100 ms with c
 >= 150 texts/s for embed. Reads /work/shared/data/text directly (allowed for benchmarks).
 
     .venv/bin/python benchmarks/enrich.py [--json] [--skip-embed] [--concurrency 16] [--embed-n 500]
+                                          [--precision auto|fp32|bf16]
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TEXT = Path("/work/shared/data/text")
 TARGETS = {"llm-0ms": 300.0, "llm-100ms": 100.0, "embed-names": 150.0, "embed-descr": 150.0}
 COLUMNS = ["scenario", "items", "seconds", "rate", "unit", "target", "ok", "cpu_ms", "fake_ms", "db_ms", "in_flight",
-           "tokens", "gflops", "load"]
+           "tokens", "gflops", "precision", "load"]
 
 
 def start_fake(latency: float) -> tuple[subprocess.Popen, str]:
@@ -162,6 +163,8 @@ def main() -> None:
     parser.add_argument("--skip-embed", action="store_true", help="skip the MiniLM scenarios")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--embed-n", type=int, default=500, help="compounds whose texts the embed scenarios encode")
+    parser.add_argument("--precision", choices=("auto", "fp32", "bf16"), default="auto",
+                        help="encoder precision, as `platform embed --precision` (auto: bf16 on CPUs with AMX)")
     args = parser.parse_args()
 
     from repurpose.openmp import prefer_passive_waits
@@ -281,7 +284,7 @@ def main() -> None:
             record("curated", curated.done, curated.seconds, "entities/s", meter, {"unknown": curated.unknown})
         if not args.skip_embed:
             embed_scenarios(args.embed_n, entities, fresh_store, record, state.pid, threads, notes,
-                            embed, load_encoder)
+                            embed, load_encoder, args.precision)
     finally:
         server.stop(base)
         shutil.rmtree(tmp, ignore_errors=True)
@@ -295,7 +298,8 @@ def main() -> None:
           f"MiB; 1-minute load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     for scenario in ("embed-names", "embed-descr"):
         if scenario in notes:
-            print(f"{scenario} ceiling: {notes[scenario]['gflop_per_text']} GFLOP per text of {notes[scenario]['tokens']} "
+            print(f"{scenario} fp32 ceiling: {notes[scenario]['gflop_per_text']} GFLOP per text of "
+                  f"{notes[scenario]['tokens']} "
                   f"tokens at the {notes['matmul_gflops']:.0f} GFLOP/s of an fp32 matmul on {threads} threads: "
                   f"at most {notes[scenario]['ceiling_texts_per_s']:.0f} texts/s")
     if args.json:
@@ -304,9 +308,10 @@ def main() -> None:
 
 
 def embed_scenarios(n: int, entities: list[dict], fresh_store: Any, record: Any, db_pid: int, threads: int,
-                    notes: dict[str, Any], embed: Any, load_encoder: Any) -> None:
+                    notes: dict[str, Any], embed: Any, load_encoder: Any, precision: str) -> None:
     """Names first, then descriptions on the same nodes (so only the changed texts are encoded), with the
-    FLOP count per text and the CPU's matmul rate: the most texts/s MiniLM could reach here."""
+    FLOP count per text and the CPU's fp32 matmul rate: the most texts/s MiniLM could reach here in fp32
+    (bf16 matmuls on AMX go past it)."""
     began = time.perf_counter()
     encoder = load_encoder("all-MiniLM-L6-v2")
     notes["encoder_load_s"] = round(time.perf_counter() - began, 1)
@@ -323,10 +328,10 @@ def embed_scenarios(n: int, entities: list[dict], fresh_store: Any, record: Any,
             tokens = sum(min(limit, len(encoder.tokenizer(e[field])["input_ids"])) for e in sample) / len(sample)
             gflop = encoder_flops(config, tokens) / 1e9
             meter = Meter(db_pid).start()
-            stats = embed(store, encoder, "all-MiniLM-L6-v2", labels=("Compound",))
+            stats = embed(store, encoder, "all-MiniLM-L6-v2", labels=("Compound",), precision=precision)
             record(scenario, stats.texts, stats.encode_seconds, "texts/s", meter,
                    {"tokens": round(tokens, 1), "gflops": round(stats.texts * gflop / stats.encode_seconds, 1),
-                    "nodes": stats.updated, "end_to_end_s": round(stats.seconds, 2)})
+                    "nodes": stats.updated, "end_to_end_s": round(stats.seconds, 2), "precision": stats.precision})
             notes[scenario] = {"tokens": round(tokens, 1), "gflop_per_text": round(gflop, 3),
                                "ceiling_texts_per_s": round(notes["matmul_gflops"] / gflop, 1)}
 

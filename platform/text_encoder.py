@@ -7,6 +7,7 @@ path, or by a hub name already in the local cache (the hub is never contacted).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 from pathlib import Path
@@ -19,6 +20,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from sentence_transformers import SentenceTransformer
 
 DEFAULT_ENCODER = "all-MiniLM-L6-v2"
+#: Encoding precisions: bf16 runs the matmuls in bfloat16 (torch autocast) with fp32 outputs;
+#: auto picks it where the CPU has AMX tiles, which make bfloat16 matmuls fast.
+PRECISIONS = ("auto", "fp32", "bf16")
 _BUNDLED = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
 
 
@@ -51,3 +55,23 @@ def encoder_dimension(encoder: "SentenceTransformer") -> int:
     """The width of ``encoder``'s vectors (the method's name changed in sentence-transformers 5)."""
     dimension = getattr(encoder, "get_embedding_dimension", None) or encoder.get_sentence_embedding_dimension
     return int(dimension())
+
+
+def resolve_precision(precision: str) -> str:
+    """'fp32' or 'bf16': 'auto' is bf16 on a CPU with AMX tiles (MiniLM on LLM descriptions, 2 cores:
+    171 texts/s against 71 in fp32, vectors within cosine 0.99997 of fp32), fp32 elsewhere."""
+    if precision not in PRECISIONS:
+        raise ConfigError(f"unknown precision {precision!r}; choose from {', '.join(PRECISIONS)}")
+    if precision != "auto":
+        return precision
+    import torch
+
+    amx = getattr(torch.cpu, "_is_amx_tile_supported", lambda: False)  # private; absent in older torch
+    return "bf16" if amx() else "fp32"
+
+
+def encoding_precision(precision: str) -> contextlib.AbstractContextManager:
+    """A context in which ``encode`` runs at ``precision`` ('fp32' or 'bf16', as resolved)."""
+    import torch
+
+    return torch.autocast("cpu", dtype=torch.bfloat16) if precision == "bf16" else contextlib.nullcontext()

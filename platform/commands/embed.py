@@ -7,6 +7,7 @@ import click
 from repurpose.cli_support import emit, graph_options, json_option
 from repurpose.config import Settings
 from repurpose.store import open_store
+from repurpose.text_encoder import PRECISIONS
 
 
 @click.command("embed")
@@ -17,10 +18,13 @@ from repurpose.store import open_store
               help="Node label to embed; repeat for more [default: every Entity node].")
 @click.option("--overwrite", is_flag=True, help="Re-encode every text, changed or not.")
 @click.option("--batch-size", type=click.IntRange(1), default=64, show_default=True, help="Texts per encoder batch.")
+@click.option("--precision", type=click.Choice(PRECISIONS), default="auto", show_default=True,
+              help="Encoder matmul precision: bf16 (outputs stay fp32; cosine 0.99997 to fp32 vectors) is "
+                   "2.4x faster on CPUs with AMX; auto picks it there and fp32 elsewhere.")
 @graph_options
 @json_option
-def command(model: str | None, labels: tuple[str, ...], overwrite: bool, batch_size: int, settings: Settings,
-            as_json: bool) -> None:
+def command(model: str | None, labels: tuple[str, ...], overwrite: bool, batch_size: int, precision: str,
+            settings: Settings, as_json: bool) -> None:
     """Write nameEmbedding, descriptionEmbedding and curatedDescriptionEmbedding (where the texts exist).
 
     Also writes embeddingModel and embeddingHash (per-text hashes), so a re-run encodes only
@@ -37,8 +41,9 @@ def command(model: str | None, labels: tuple[str, ...], overwrite: bool, batch_s
     name = model or settings.encoder
     encoder = load_encoder(name)
     with open_store(settings) as store:
-        stats = embed(store, encoder, name, labels or DEFAULT_LABELS, batch_size=batch_size, overwrite=overwrite)
+        stats = embed(store, encoder, name, labels or DEFAULT_LABELS, batch_size=batch_size, overwrite=overwrite,
+                      precision=precision)
     result = stats.as_dict()
     emit(result, as_json, f"embedded {result['updated']} nodes ({result['texts']} texts, {result['texts_per_s']}/s "
                           f"encoding), {result['unchanged']} unchanged, of {result['nodes']}; dimension "
-                          f"{result['dimension']}, model {name}")
+                          f"{result['dimension']}, model {name}, {result['precision']}")

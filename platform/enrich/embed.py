@@ -16,7 +16,7 @@ from typing import Any, Iterator, Sequence
 from repurpose.cypher_safety import identifier
 from repurpose.enrich.queries import query
 from repurpose.store import GraphStore
-from repurpose.text_encoder import encoder_dimension
+from repurpose.text_encoder import encoder_dimension, encoding_precision, resolve_precision
 
 #: Text property -> vector property, in the order of ``embeddingHash``'s parts.
 TEXT_FIELDS = (("name", "nameEmbedding"), ("description", "descriptionEmbedding"),
@@ -49,6 +49,7 @@ class EmbedStats:
 
     model: str
     dimension: int = 0
+    precision: str = "fp32"
     nodes: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -81,7 +82,8 @@ def _rows(encoder: Any, model: str, work: list[tuple[str, list, list[int]]], sta
         part = work[start:start + chunk]
         unique = sorted({texts[i] for _, texts, idx in part for i in idx if texts[i]})
         began = time.perf_counter()
-        vectors = encoder.encode(unique, batch_size=batch_size, convert_to_numpy=True, show_progress_bar=False)
+        with encoding_precision(stats.precision):
+            vectors = encoder.encode(unique, batch_size=batch_size, convert_to_numpy=True, show_progress_bar=False)
         stats.encode_seconds += time.perf_counter() - began
         stats.texts += len(unique)
         by_text = dict(zip(unique, vectors.tolist()))
@@ -109,10 +111,11 @@ def vector_indexes(store: GraphStore, labels: Sequence[str], dimension: int) -> 
 
 
 def embed(store: GraphStore, encoder: Any, model: str, labels: Sequence[str] = DEFAULT_LABELS,
-          chunk: int = 2048, batch_size: int = 64, write_batch: int = 500, overwrite: bool = False) -> EmbedStats:
-    """Encode every changed text of the named nodes of ``labels`` and write the vectors."""
+          chunk: int = 2048, batch_size: int = 64, write_batch: int = 500, overwrite: bool = False,
+          precision: str = "auto") -> EmbedStats:
+    """Encode every changed text of the named nodes of ``labels`` at ``precision`` and write the vectors."""
     started = time.perf_counter()
-    stats = EmbedStats(model=model, dimension=encoder_dimension(encoder))
+    stats = EmbedStats(model=model, dimension=encoder_dimension(encoder), precision=resolve_precision(precision))
     nodes = read_nodes(store, labels)
     stats.nodes = len(nodes)
     work = []
