@@ -49,6 +49,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+from repurpose.text_encoder import PRECISIONS  # light: torch loads only when encoding
+
 ROOT = Path(__file__).resolve().parents[1]
 TEXT = Path("/work/shared/data/text")
 TARGETS = {"llm-0ms": 300.0, "llm-100ms": 100.0, "embed-names": 150.0, "embed-descr": 150.0}
@@ -163,7 +165,7 @@ def main() -> None:
     parser.add_argument("--skip-embed", action="store_true", help="skip the MiniLM scenarios")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--embed-n", type=int, default=500, help="compounds whose texts the embed scenarios encode")
-    parser.add_argument("--precision", choices=("auto", "fp32", "bf16"), default="auto",
+    parser.add_argument("--precision", choices=PRECISIONS, default="auto",
                         help="encoder precision, as `platform embed --precision` (auto: bf16 on CPUs with AMX)")
     args = parser.parse_args()
 

@@ -23,7 +23,7 @@ from torch_geometric.nn import RGCNConv
 
 from repurpose.cli_support import format_table
 from repurpose.trainers.data import read_nodes_and_edges
-from repurpose.trainers.relational_conv import RelationalBasisConv, RelationPairs
+from repurpose.trainers.relational_conv import RelationalBasisConv, RelationPairs, both_directions
 
 DATA = Path("/work/shared/data/hetionet")
 
@@ -53,8 +53,7 @@ def main(dim: int, bases: int, repeats: int, as_json: bool) -> None:
     data = read_nodes_and_edges(DATA / "hetionet-v1.0-nodes.tsv", DATA / "hetionet-v1.0-edges-19of24.sif.gz")
     edges = torch.as_tensor(data.triples)
     relations = 2 * data.num_relations
-    edge_index = torch.cat([edges[:, [0, 2]].T, edges[:, [2, 0]].T], dim=1)
-    edge_type = torch.cat([edges[:, 1], edges[:, 1] + data.num_relations])
+    edge_index, edge_type = both_directions(edges, data.num_relations)
     x = torch.randn(data.num_entities, dim, requires_grad=True)
     load = os.getloadavg()[0]
     started = time.perf_counter()

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from repurpose.trainers.relational_conv import RelationalBasisConv, RelationPairs
+from repurpose.trainers.relational_conv import RelationalBasisConv, RelationPairs, both_directions
 from repurpose.trainers.representations import EntityRepresentation, Init
 
 
@@ -37,9 +37,7 @@ class RGCNEncoder(EntityRepresentation):
         self.inner = inner
         self.num_entities, self.dim = inner.num_entities, inner.dim
         edges = torch.as_tensor(np.asarray(edges, dtype=np.int64))
-        edge_index = torch.cat([edges[:, [0, 2]].T, edges[:, [2, 0]].T], dim=1)
-        edge_type = torch.cat([edges[:, 1], edges[:, 1] + num_relations])
-        pairs = RelationPairs(edge_index, edge_type, self.num_entities, 2 * num_relations)
+        pairs = RelationPairs(*both_directions(edges, num_relations), self.num_entities, 2 * num_relations)
         self.convs = nn.ModuleList(RelationalBasisConv(self.dim, pairs, num_bases) for _ in range(num_layers))
         self.act = nn.Tanh()
 

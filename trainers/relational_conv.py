@@ -15,6 +15,12 @@ from torch import Tensor, nn
 from torch_geometric.nn.inits import glorot, zeros
 
 
+def both_directions(triples: Tensor, num_relations: int) -> tuple[Tensor, Tensor]:
+    """(edge_index, edge_type) of (h, r, t) triples in both directions; t -> h gets type r + num_relations."""
+    edge_index = torch.cat([triples[:, [0, 2]].T, triples[:, [2, 0]].T], dim=1)
+    return edge_index, torch.cat([triples[:, 1], triples[:, 1] + num_relations])
+
+
 class RelationPairs(nn.Module):
     """A fixed graph as its (destination, relation) pairs: built once, shared by every layer.
 
@@ -27,7 +33,7 @@ class RelationPairs(nn.Module):
 
     def __init__(self, edge_index: Tensor, edge_type: Tensor, num_nodes: int, num_relations: int) -> None:
         super().__init__()
-        self.num_nodes, self.num_relations = num_nodes, num_relations
+        self.num_relations = num_relations
         src, dst = edge_index[0].long(), edge_index[1].long()
         # Pairs keyed relation-major, so each relation's pairs form one contiguous run of rows.
         keys, pair_of_edge = torch.unique(edge_type.long() * num_nodes + dst, return_inverse=True)

@@ -20,7 +20,7 @@ from repurpose.text_encoder import PRECISIONS
 @click.option("--batch-size", type=click.IntRange(1), default=64, show_default=True, help="Texts per encoder batch.")
 @click.option("--precision", type=click.Choice(PRECISIONS), default="auto", show_default=True,
               help="Encoder matmul precision: bf16 (outputs stay fp32; cosine 0.99997 to fp32 vectors) is "
-                   "2.4x faster on CPUs with AMX; auto picks it there and fp32 elsewhere.")
+                   "about 2.5x faster on CPUs with AMX; auto picks it there and fp32 elsewhere.")
 @graph_options
 @json_option
 def command(model: str | None, labels: tuple[str, ...], overwrite: bool, batch_size: int, precision: str,
