@@ -1,4 +1,4 @@
-"""The blocked RotatE distance equals the plain formula, values and gradients, across blocks."""
+"""The blocked RotatE distance (moduli kept or recomputed) equals the plain formula, values and gradients, across blocks."""
 
 from __future__ import annotations
 
@@ -16,11 +16,14 @@ def plain(q: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
     return torch.sqrt(re**2 + im**2 + module.EPS).sum(-1)
 
 
-@pytest.mark.parametrize("block", [1, 7, 1 << 18])  # one element a block, ragged blocks, one block
+@pytest.mark.parametrize("block", [1, 7, 200, 1 << 18])  # one element a block, ragged blocks, one block
+@pytest.mark.parametrize("keep", [0, 1 << 25])  # moduli recomputed in the backward, or kept from the forward
 @pytest.mark.parametrize(("q_shape", "c_shape"), [((5, 8), (7, 8)), ((3, 5, 8), (3, 7, 8)),
                                                   ((1, 2, 4, 6), (3, 1, 9, 6))])
-def test_values_and_gradients_match_the_formula(monkeypatch, block: int, q_shape: tuple, c_shape: tuple) -> None:
+def test_values_and_gradients_match_the_formula(monkeypatch, block: int, keep: int, q_shape: tuple,
+                                                c_shape: tuple) -> None:
     monkeypatch.setattr(module, "BLOCK_ELEMENTS", block)
+    monkeypatch.setattr(module, "KEEP_ELEMENTS", keep)
     gen = torch.Generator().manual_seed(0)
     q = torch.randn(q_shape, generator=gen, dtype=torch.float64, requires_grad=True)
     c = torch.randn(c_shape, generator=gen, dtype=torch.float64, requires_grad=True)
