@@ -10,7 +10,9 @@ vector only.
 --quick: edges touching a Compound or Disease only (~95k of 854k), DistMult and RotatE, seed 0,
 60 s of training per run. Full: every edge type, RotatE/TransE/DistMult/R-GCN+RotatE, seeds
 0/1/2, up to 10 minutes per run, batches of 1,024 positives (32,768 for R-GCN+RotatE, which
-runs the whole graph every batch). Each run prints one JSON line; --json prints one summary
+runs the whole graph every batch). --rho and --zeta2 set LLaDR's mix and anchor weight;
+--name-kinds all gives every node a name vector, as `platform embed` does by default. Each run
+prints one JSON line (with the validation MRR of every epoch); --json prints one summary
 object last; the table reports mean +/- std over seeds.
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/hetionet_ctd.py --quick
@@ -60,9 +62,12 @@ def _descriptions(mode: str) -> dict[str, str]:
     return out
 
 
-def text_vectors(data, names: dict[str, str], mode: str, cache_dir: Path) -> tuple[np.ndarray, np.ndarray]:
-    """(name vectors, description vectors) for compounds and diseases, zero rows elsewhere."""
-    path = cache_dir / f"hetionet-minilm-{mode}.npz"
+def text_vectors(data, names: dict[str, str], mode: str, cache_dir: Path,
+                 name_kinds: str = "treatment") -> tuple[np.ndarray, np.ndarray]:
+    """(name vectors, description vectors): descriptions for compounds and diseases, names for
+    them too ("treatment") or for every node ("all"); zero rows elsewhere."""
+    suffix = "" if name_kinds == "treatment" else f"-names-{name_kinds}"
+    path = cache_dir / f"hetionet-minilm-{mode}{suffix}.npz"
     if path.is_file():
         with np.load(path) as z:
             return z["names"], z["descriptions"]
@@ -74,8 +79,9 @@ def text_vectors(data, names: dict[str, str], mode: str, cache_dir: Path) -> tup
     dim = encoder_dimension(encoder)
     name_vecs = np.zeros((data.num_entities, dim), dtype=np.float32)
     desc_vecs = np.zeros((data.num_entities, dim), dtype=np.float32)
-    ids = [data.entity_ids[i] for i in rows]
-    name_vecs[rows] = encoder.encode([names[e] for e in ids], batch_size=64, normalize_embeddings=True)
+    named = rows if name_kinds == "treatment" else list(range(data.num_entities))
+    name_vecs[named] = encoder.encode([names[data.entity_ids[i]] for i in named], batch_size=64,
+                                      normalize_embeddings=True, show_progress_bar=True)
     with_desc = [i for i in rows if data.entity_ids[i] in described]
     desc_vecs[with_desc] = encoder.encode([described[data.entity_ids[i]] for i in with_desc], batch_size=32,
                                           normalize_embeddings=True)
@@ -101,7 +107,7 @@ def load_graph(quick: bool):
 
 
 def one_run(data, model: str, text: str, split: str, seed: int, seconds: float, epochs: int,
-            target_weight: int) -> dict:
+            target_weight: int, rho: float, zeta2: float) -> dict:
     from repurpose.trainers.train import train
 
     dim, lr, margin, batch_size = SETTINGS[model]
@@ -109,16 +115,17 @@ def one_run(data, model: str, text: str, split: str, seed: int, seconds: float, 
         result = train(data, model=model.removeprefix("rgcn_"), encoder="rgcn" if model.startswith("rgcn_") else "none",
                        text=text, target="CtD", split=split, dim=dim, epochs=epochs, negatives=64,
                        batch_size=batch_size, chunk_size=128, lr=lr, margin=margin, target_weight=target_weight,
-                       device="cpu", seed=seed, runs_root=runs, eval_every=1, max_seconds=seconds, num_threads=2)
+                       rho=rho, zeta2=zeta2, device="cpu", seed=seed, runs_root=runs, eval_every=1, max_seconds=seconds, num_threads=2)
     test = result.metrics["test"]
-    return {"model": model, "text": text, "split": split, "seed": seed,
+    return {"model": model, "text": text, "split": split, "seed": seed, "rho": rho, "zeta2": zeta2,
             "tail_mrr": test["filtered"]["tail"]["mrr"], "head_mrr": test["filtered"]["head"]["mrr"],
             "mean_mrr": test["filtered"]["mrr"], "hits_at_10": test["filtered"]["hits_at_10"],
             "tail_hits_at_10": test["filtered"]["tail"]["hits_at_10"], "auroc": test["auroc"],
             "auprc": test["auprc"], "paper50_mrr": test["paper50"]["mrr"],
             "epochs": len(result.history["loss"]), "train_seconds": result.train_seconds,
             "triples_per_second": result.triples_per_second,
-            "best_validation_mrr": max(result.history["validation_mrr"])}
+            "best_validation_mrr": max(result.history["validation_mrr"]),
+            "validation_mrr": result.history["validation_mrr"]}
 
 
 def _fmt(values: list[float]) -> str:
@@ -151,6 +158,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, help="training seconds per run")
     parser.add_argument("--epochs", type=int, default=200)
     parser.add_argument("--target-weight", type=int, default=20, help="CtD training edges repeated per epoch")
+    parser.add_argument("--rho", type=float, default=0.6, help="LLaDR: weight of the structural embedding")
+    parser.add_argument("--zeta2", type=float, default=0.5, help="LLaDR: anchor loss weight")
+    parser.add_argument("--name-kinds", choices=("treatment", "all"), default="treatment",
+                        help="which nodes get name vectors: compounds and diseases, or every node")
     parser.add_argument("--cache-dir", type=Path, default=Path(tempfile.gettempdir()) / "repurpose-bench")
     parser.add_argument("--json", action="store_true", help="print one summary JSON object last")
     args = parser.parse_args()
@@ -161,7 +172,7 @@ def main() -> None:
     data, names = load_graph(args.quick)
     print(f"graph: {data.num_entities} entities, {len(data.triples)} edges", file=sys.stderr)
     texts = args.texts.split(",")
-    vectors = {t: text_vectors(data, names, t, args.cache_dir) for t in texts if t != "none"}
+    vectors = {t: text_vectors(data, names, t, args.cache_dir, args.name_kinds) for t in texts if t != "none"}
     rows = []
     start = time.time()
     for split in args.splits.split(","):
@@ -172,14 +183,16 @@ def main() -> None:
                 else:
                     data.name_vectors = data.description_vectors = None
                 for seed in seeds:
-                    row = one_run(data, model, text, split, seed, seconds, args.epochs, args.target_weight)
+                    row = one_run(data, model, text, split, seed, seconds, args.epochs, args.target_weight,
+                                  args.rho, args.zeta2)
                     rows.append(row)
                     print(json.dumps(row), file=sys.stderr, flush=True)
     print(table(rows))
     print(f"\n{len(rows)} runs in {time.time() - start:.0f} s", file=sys.stderr)
     if args.json:
         print(json.dumps({"rows": rows, "quick": args.quick, "seconds_per_run": seconds,
-                          "epochs": args.epochs, "target_weight": args.target_weight}))
+                          "epochs": args.epochs, "target_weight": args.target_weight, "rho": args.rho,
+                          "zeta2": args.zeta2, "name_kinds": args.name_kinds}))
 
 
 if __name__ == "__main__":

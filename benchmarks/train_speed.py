@@ -1,7 +1,7 @@
 """Training speed on Hetionet: our trainer against PyKEEN 1.11.1, same configuration, same run.
 
-TransE (L2), dim 200, batch 1024, 64 negatives per positive, self-adversarial negative sampling
-loss, Adam, CPU. Reports positive training triples per second and peak resident memory. Each
+TransE (L2; or RotatE with ``--model rotate``), dim 200 reals, batch 1024, 64 negatives per
+positive, self-adversarial negative sampling loss, Adam, CPU. Reports positive training triples per second and peak resident memory. Each
 framework runs in its own subprocess so peak memory is its own. Ours trains for ``--seconds``
 on the full graph (854k edges); PyKEEN trains one epoch over ``--pykeen-batches`` random
 batches of the same graph (all 47k entities; a full epoch would take several minutes).
@@ -11,6 +11,7 @@ This benchmark reads /work/shared/data/hetionet directly (allowed for benchmarks
     .venv/bin/pip install pykeen==1.11.1 psutil torch==2.13.0
     .venv/bin/python benchmarks/train_speed.py            # table
     .venv/bin/python benchmarks/train_speed.py --json     # one JSON object as the last line
+    .venv/bin/python benchmarks/train_speed.py --model rotate --pykeen-batches 10
 """
 
 from __future__ import annotations
@@ -40,13 +41,13 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def run_ours(seconds: float, threads: int) -> dict:
+def run_ours(model: str, seconds: float, threads: int) -> dict:
     """Our trainer on the full graph for ``seconds`` of training loop."""
     from repurpose.trainers.train import train
 
     data = _load()
     with tempfile.TemporaryDirectory() as runs:
-        result = train(data, model="transe", target="CtD", dim=DIM, epochs=1000, negatives=NEGATIVES,
+        result = train(data, model=model, target="CtD", dim=DIM, epochs=1000, negatives=NEGATIVES,
                        batch_size=BATCH, chunk_size=128, lr=LR, margin=9.0, device="cpu", seed=0,
                        runs_root=runs, eval_every=10**6, max_seconds=seconds, num_threads=threads)
     return {"framework": "ours", "triples_per_second": result.triples_per_second,
@@ -54,11 +55,19 @@ def run_ours(seconds: float, threads: int) -> dict:
             "positives": round(result.triples_per_second * result.train_seconds)}
 
 
-def run_pykeen(batches: int, threads: int) -> dict:
+def _pykeen_model(name: str, factory):
+    """PyKEEN's model of the same width: TransE with the L2 norm, or RotatE of DIM / 2 complex numbers."""
+    from pykeen.models import RotatE, TransE
+
+    if name == "rotate":
+        return RotatE(triples_factory=factory, embedding_dim=DIM // 2, loss="nssa", random_seed=0)
+    return TransE(triples_factory=factory, embedding_dim=DIM, scoring_fct_norm=2, loss="nssa", random_seed=0)
+
+
+def run_pykeen(model_name: str, batches: int, threads: int) -> dict:
     """PyKEEN's sLCWA loop, one epoch over ``batches`` x 1024 random training triples."""
     import numpy as np
     import torch
-    from pykeen.models import TransE
     from pykeen.training import SLCWATrainingLoop
     from pykeen.triples import TriplesFactory
 
@@ -69,7 +78,7 @@ def run_pykeen(batches: int, threads: int) -> dict:
     factory = TriplesFactory(torch.as_tensor(rows), {e: i for i, e in enumerate(data.entity_ids)},
                              {r: i for i, r in enumerate(data.relation_types)},
                              num_entities=data.num_entities, num_relations=data.num_relations)
-    model = TransE(triples_factory=factory, embedding_dim=DIM, scoring_fct_norm=2, loss="nssa", random_seed=0)
+    model = _pykeen_model(model_name, factory)
     loop = SLCWATrainingLoop(model=model, triples_factory=factory,
                              optimizer=torch.optim.Adam(model.parameters(), lr=LR),
                              negative_sampler="basic", negative_sampler_kwargs={"num_negs_per_pos": NEGATIVES})
@@ -81,7 +90,7 @@ def run_pykeen(batches: int, threads: int) -> dict:
 
 
 def _subprocess(worker: str, args: argparse.Namespace) -> dict:
-    cmd = [sys.executable, __file__, "--worker", worker, "--seconds", str(args.seconds),
+    cmd = [sys.executable, __file__, "--worker", worker, "--model", args.model, "--seconds", str(args.seconds),
            "--pykeen-batches", str(args.pykeen_batches), "--threads", str(args.threads)]
     out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -89,6 +98,7 @@ def _subprocess(worker: str, args: argparse.Namespace) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", choices=("transe", "rotate"), default="transe")
     parser.add_argument("--seconds", type=float, default=60.0, help="training-loop seconds for ours")
     parser.add_argument("--pykeen-batches", type=int, default=40, help="batches of 1024 for PyKEEN")
     parser.add_argument("--threads", type=int, default=2)
@@ -97,8 +107,8 @@ def main() -> None:
     parser.add_argument("--worker", choices=("ours", "pykeen"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        result = run_ours(args.seconds, args.threads) if args.worker == "ours" else \
-            run_pykeen(args.pykeen_batches, args.threads)
+        result = run_ours(args.model, args.seconds, args.threads) if args.worker == "ours" else \
+            run_pykeen(args.model, args.pykeen_batches, args.threads)
         print(json.dumps(result))
         return
     load_before = os.getloadavg()[0]
@@ -109,7 +119,7 @@ def main() -> None:
     pykeen = next((r for r in rows if r["framework"].startswith("pykeen")), None)
     if ours and pykeen:
         ours["ratio_vs_pykeen"] = ours["triples_per_second"] / pykeen["triples_per_second"]
-    summary = {"config": {"model": "transe", "norm": 2, "dim": DIM, "batch_size": BATCH, "negatives": NEGATIVES,
+    summary = {"config": {"model": args.model, "norm": 2 if args.model == "transe" else None, "dim": DIM, "batch_size": BATCH, "negatives": NEGATIVES,
                           "loss": "self-adversarial NS", "threads": args.threads, "graph": "hetionet 19/24 types",
                           "load_average_before": load_before, "load_average_after": os.getloadavg()[0]},
                "results": rows}

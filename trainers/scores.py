@@ -202,7 +202,7 @@ class RotatEInteraction(Interaction):
         return self._rotate(t, -r)
 
     def compare(self, q: Tensor, c: Tensor) -> Tensor:
-        return -rotate_distance(q, c)  # blocked, with its own backward: ~6x faster than autograd's
+        return -rotate_distance(q, c)  # batched cdist with its own backward, see rotate_distance.py
 
     def init_relation_(self, weight: Tensor, margin: float) -> None:
         nn.init.uniform_(weight, -math.pi, math.pi)
