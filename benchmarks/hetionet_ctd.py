@@ -107,7 +107,7 @@ def load_graph(quick: bool):
 
 
 def one_run(data, model: str, text: str, split: str, seed: int, seconds: float, epochs: int,
-            target_weight: int, rho: float, zeta2: float) -> dict:
+            target_weight: int, rho: float, zeta2: float, threads: int) -> dict:
     from repurpose.trainers.train import train
 
     dim, lr, margin, batch_size = SETTINGS[model]
@@ -115,7 +115,7 @@ def one_run(data, model: str, text: str, split: str, seed: int, seconds: float, 
         result = train(data, model=model.removeprefix("rgcn_"), encoder="rgcn" if model.startswith("rgcn_") else "none",
                        text=text, target="CtD", split=split, dim=dim, epochs=epochs, negatives=64,
                        batch_size=batch_size, chunk_size=128, lr=lr, margin=margin, target_weight=target_weight,
-                       rho=rho, zeta2=zeta2, device="cpu", seed=seed, runs_root=runs, eval_every=1, max_seconds=seconds, num_threads=2)
+                       rho=rho, zeta2=zeta2, device="cpu", seed=seed, runs_root=runs, eval_every=1, max_seconds=seconds, num_threads=threads)
     test = result.metrics["test"]
     return {"model": model, "text": text, "split": split, "seed": seed, "rho": rho, "zeta2": zeta2,
             "tail_mrr": test["filtered"]["tail"]["mrr"], "head_mrr": test["filtered"]["head"]["mrr"],
@@ -162,6 +162,8 @@ def main() -> None:
     parser.add_argument("--zeta2", type=float, default=0.5, help="LLaDR: anchor loss weight")
     parser.add_argument("--name-kinds", choices=("treatment", "all"), default="treatment",
                         help="which nodes get name vectors: compounds and diseases, or every node")
+    parser.add_argument("--threads", type=int, default=2,
+                        help="torch threads per run (1 lets two benchmark processes share 2 cores)")
     parser.add_argument("--cache-dir", type=Path, default=Path(tempfile.gettempdir()) / "repurpose-bench")
     parser.add_argument("--json", action="store_true", help="print one summary JSON object last")
     args = parser.parse_args()
@@ -184,7 +186,7 @@ def main() -> None:
                     data.name_vectors = data.description_vectors = None
                 for seed in seeds:
                     row = one_run(data, model, text, split, seed, seconds, args.epochs, args.target_weight,
-                                  args.rho, args.zeta2)
+                                  args.rho, args.zeta2, args.threads)
                     rows.append(row)
                     print(json.dumps(row), file=sys.stderr, flush=True)
     print(table(rows))
