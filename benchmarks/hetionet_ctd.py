@@ -115,7 +115,8 @@ def one_run(data, model: str, text: str, split: str, seed: int, seconds: float, 
         result = train(data, model=model.removeprefix("rgcn_"), encoder="rgcn" if model.startswith("rgcn_") else "none",
                        text=text, target="CtD", split=split, dim=dim, epochs=epochs, negatives=64,
                        batch_size=batch_size, chunk_size=128, lr=lr, margin=margin, target_weight=target_weight,
-                       rho=rho, zeta2=zeta2, device="cpu", seed=seed, runs_root=runs, eval_every=1, max_seconds=seconds, num_threads=threads)
+                       rho=rho, zeta2=zeta2, device="cpu", seed=seed, runs_root=runs, eval_every=1,
+                       max_seconds=seconds, num_threads=threads)
     test = result.metrics["test"]
     return {"model": model, "text": text, "split": split, "seed": seed, "rho": rho, "zeta2": zeta2,
             "tail_mrr": test["filtered"]["tail"]["mrr"], "head_mrr": test["filtered"]["head"]["mrr"],

@@ -1,10 +1,11 @@
 """Training speed on Hetionet: our trainer against PyKEEN 1.11.1, same configuration, same run.
 
 TransE (L2; or RotatE with ``--model rotate``), dim 200 reals, batch 1024, 64 negatives per
-positive, self-adversarial negative sampling loss, Adam, CPU. Reports positive training triples per second and peak resident memory. Each
-framework runs in its own subprocess so peak memory is its own. Ours trains for ``--seconds``
-on the full graph (854k edges); PyKEEN trains one epoch over ``--pykeen-batches`` random
-batches of the same graph (all 47k entities; a full epoch would take several minutes).
+positive, self-adversarial negative sampling loss, Adam, CPU. Reports positive training triples
+per second and peak resident memory. Each framework runs in its own subprocess so peak memory is
+its own. Ours trains for ``--seconds`` on the full graph (854k edges); PyKEEN trains one epoch over
+``--pykeen-batches`` random batches of the same graph (all 47k entities; a full epoch would take
+several minutes).
 
 This benchmark reads /work/shared/data/hetionet directly (allowed for benchmarks).
 
@@ -119,7 +120,8 @@ def main() -> None:
     pykeen = next((r for r in rows if r["framework"].startswith("pykeen")), None)
     if ours and pykeen:
         ours["ratio_vs_pykeen"] = ours["triples_per_second"] / pykeen["triples_per_second"]
-    summary = {"config": {"model": args.model, "norm": 2 if args.model == "transe" else None, "dim": DIM, "batch_size": BATCH, "negatives": NEGATIVES,
+    summary = {"config": {"model": args.model, "norm": 2 if args.model == "transe" else None, "dim": DIM,
+                          "batch_size": BATCH, "negatives": NEGATIVES,
                           "loss": "self-adversarial NS", "threads": args.threads, "graph": "hetionet 19/24 types",
                           "load_average_before": load_before, "load_average_after": os.getloadavg()[0]},
                "results": rows}

@@ -5,7 +5,8 @@ per component), and autograd's broadcasting materialises several (queries x cand
 tensors and reads them some twenty times. Here each complex component is a 2-vector, so one
 batched ``torch.cdist`` (its direct kernel, not the matrix-product expansion) gives every modulus
 in a single fused pass. The backward reuses those moduli (or recomputes them, past KEEP_ELEMENTS)
-and turns the rest into batched matrix products: sum_c w (q - c) = q sum_c w - W c, with w = grad / |q - c|.
+and turns the rest into batched matrix products: sum_c w (q - c) = q sum_c w - W c, with
+w = grad / |q - c|.
 
 Few operators matter as much as few passes: with ``OMP_WAIT_POLICY=PASSIVE`` (our default, see
 ``repurpose.openmp``) every parallel operator wakes sleeping threads, so a training batch is one

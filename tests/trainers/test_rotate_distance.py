@@ -1,4 +1,5 @@
-"""The blocked RotatE distance (moduli kept or recomputed) equals the plain formula, values and gradients, across blocks."""
+"""The blocked RotatE distance equals the plain formula, values and gradients, across blocks,
+with the moduli kept for the backward or recomputed there."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ def plain(q: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
     return torch.sqrt(re**2 + im**2 + module.EPS).sum(-1)
 
 
-@pytest.mark.parametrize("block", [1, 7, 200, 1 << 18])  # one element a block, ragged blocks, one block
+# one query a block, ragged slices of queries, one leading entry a block, everything in one block
+@pytest.mark.parametrize("block", [1, 60, 200, 1 << 18])
 @pytest.mark.parametrize("keep", [0, 1 << 25])  # moduli recomputed in the backward, or kept from the forward
 @pytest.mark.parametrize(("q_shape", "c_shape"), [((5, 8), (7, 8)), ((3, 5, 8), (3, 7, 8)),
                                                   ((1, 2, 4, 6), (3, 1, 9, 6))])
