@@ -83,7 +83,8 @@ class _Distance(torch.autograd.Function):
         grad_q, grad_c = torch.empty_like(q), torch.zeros_like(c)
         kept = iter(ctx.moduli)
         for lead, rows in _blocks(q, c):
-            qb, n = q[lead, rows], q[lead].shape[0]
+            qb = q[lead, rows]
+            n = qb.shape[0]
             qp, cp = _with_ones(_pairs(qb)), _with_ones(_pairs(c[lead]))
             moduli = next(kept, None)
             if moduli is None:
