@@ -58,13 +58,27 @@ class TripleData:
         except ValueError:
             raise ValueError(f"unknown relation {name!r}; known: {', '.join(self.relation_types[:20])}") from None
 
-    def text_features(self) -> tuple[np.ndarray, np.ndarray] | None:
-        """``([name ; description] float32 matrix, has-text mask)``, or None without text."""
+    def text_features(self, kinds: set[str] | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+        """``([name ; description] float32 matrix, has-text mask)``, or None without text.
+
+        ``kinds`` keeps text for entities of those kinds only (the mask is False elsewhere): text
+        on every node costs training time in proportion to the nodes that carry it.
+        """
         parts = [v for v in (self.name_vectors, self.description_vectors) if v is not None]
         if not parts:
             return None
         matrix = np.concatenate([np.asarray(p, dtype=np.float32) for p in parts], axis=1)
-        return matrix, np.abs(matrix).sum(axis=1) > 0
+        mask = np.abs(matrix).sum(axis=1) > 0
+        if kinds is not None:
+            known = set(self.entity_kinds or ())
+            unknown = sorted(set(kinds) - known)
+            if unknown:
+                raise ValueError(f"text kinds {', '.join(unknown)} are not entity kinds of the graph; "
+                                 f"known: {', '.join(sorted(known)) or 'none'}")
+            members = np.zeros(self.num_entities, dtype=bool)
+            members[self.kind_members(set(kinds))] = True
+            mask &= members
+        return matrix, mask
 
     def kind_members(self, kinds: set[str] | None) -> np.ndarray:
         """Indices of entities whose kind is in ``kinds`` (all entities without kinds or kinds=None)."""

@@ -86,15 +86,18 @@ def peak_memory_mb(device: torch.device) -> float:
 
 def build_model(data: TripleData, train_rows: np.ndarray, model: str, text: str, encoder: str, dim: int,
                 margin: float, rho: float, zeta2: float, projection: str, num_layers: int,
-                num_bases: int) -> KGEModel:
-    """Compose entity representation (plain / LLaDR text mix, optionally under R-GCN) and score."""
+                num_bases: int, text_kinds: set[str] | None = None) -> KGEModel:
+    """Compose entity representation (plain / LLaDR text mix, optionally under R-GCN) and score.
+
+    ``text_kinds`` limits the text mix to entities of those kinds (None: every entity with text).
+    """
     if text not in TEXT_MODES:
         raise ValueError(f"unknown text mode {text!r}; choose from {', '.join(TEXT_MODES)}")
     if encoder not in ENCODERS:
         raise ValueError(f"unknown encoder {encoder!r}; choose from {', '.join(ENCODERS)}")
     entity: EntityRepresentation = Embedding(data.num_entities, dim, sparse=encoder == "none")
     if text != "none":
-        features = data.text_features()
+        features = data.text_features(text_kinds)
         if features is None:
             raise ValueError(f"--text {text} needs text vectors, but the data has none; run the embed step "
                              "or use --text none")
@@ -161,14 +164,16 @@ def train(data: TripleData, *, model: str = "rotate", text: str = "none", encode
           negatives: int = 128, batch_size: int = 512, chunk_size: int = 128, lr: float = 1e-4,
           margin: float = 9.0, adversarial_temperature: float = 1.0, rho: float = 0.6, zeta2: float = 0.5,
           zeta3: float = 1.8, target_weight: int = 1, projection: str = "linear", num_layers: int = 2,
-          num_bases: int = 8, device: str = "auto", seed: int = 0, runs_root: Path | str = Path("platform-data/runs"),
+          num_bases: int = 8, text_kinds: list[str] | None = None, device: str = "auto", seed: int = 0,
+          runs_root: Path | str = Path("platform-data/runs"),
           eval_every: int = 1, max_seconds: float | None = None, num_threads: int | None = None,
           progress: bool = False, extra_config: dict | None = None) -> TrainResult:
     """Train one KGE model on ``data`` and record everything under ``runs_root/<run_id>/``.
 
     ``split`` is 'random' or 'disease-holdout' (of relation ``target``), or a ready ``Split``
     (e.g. UMLS's given train/valid/test, with ``target=None`` to evaluate every relation).
-    ``text`` names which text vectors ``data`` carries ('none' ignores them). ``max_seconds``
+    ``text`` names which text vectors ``data`` carries ('none' ignores them); ``text_kinds`` limits
+    them to entities of those kinds (e.g. ``["Compound", "Disease"]``). ``max_seconds``
     caps the training loop's time (checked after every batch). ``target_weight`` repeats the target's
     training edges that many times per epoch (see ``split.oversample``). Example::
 
@@ -187,13 +192,12 @@ def train(data: TripleData, *, model: str = "rotate", text: str = "none", encode
         raise ValueError("a split by name needs a target relation; pass target= or a ready Split")
     else:
         parts = make_split(split, data.triples, target_idx, data.num_entities, seed)
+    kge = build_model(data, parts.train, model, text, encoder, dim, margin, rho, zeta2, projection,
+                      num_layers, num_bases, set(text_kinds) if text_kinds else None).to(dev)
     model_label = f"rgcn_{model}" if encoder == "rgcn" else model
     run_id = new_run_id(model_label, text)
     run_dir = Path(runs_root) / run_id
     run_dir.mkdir(parents=True, exist_ok=False)
-
-    kge = build_model(data, parts.train, model, text, encoder, dim, margin, rho, zeta2, projection,
-                      num_layers, num_bases).to(dev)
     head_pools, tail_pools = data.relation_candidates()
     sampler = ChunkedSampler(oversample(parts.train, target_idx, target_weight), head_pools, tail_pools,
                              batch_size, chunk_size, negatives, seed)
@@ -202,7 +206,7 @@ def train(data: TripleData, *, model: str = "rotate", text: str = "none", encode
               "split": parts.kind, "dim": dim, "epochs": epochs, "negatives": negatives,
               "batch_size": batch_size, "chunk_size": chunk_size, "lr": lr, "margin": margin,
               "adversarial_temperature": adversarial_temperature, "rho": rho, "zeta2": zeta2, "zeta3": zeta3,
-              "target_weight": target_weight,
+              "target_weight": target_weight, "text_kinds": sorted(text_kinds) if text_kinds else None,
               "projection": projection, "num_layers": num_layers, "num_bases": num_bases,
               "device": str(dev), "seed": seed, "eval_every": eval_every, "max_seconds": max_seconds,
               "fingerprint": data.fingerprint, "num_entities": data.num_entities,

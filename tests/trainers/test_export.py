@@ -121,6 +121,15 @@ def test_platform_train_cli(store, cli_env, settings) -> None:
     wrong = run_cli("train", "--target", "TREATS_CtD", "--epochs", "1", env=cli_env)
     assert wrong.returncode == 2 and "not a relationship type" in wrong.stderr
 
+    small = ("train", "--target", "CtD", "--model", "distmult", "--text", "llm", "--dim", "16", "--epochs", "1",
+             "--device", "cpu", "--json")
+    kinds = last_json(run_cli(*small, "--text-kinds", "Compound", env=cli_env).stdout)
+    assert json.loads((Path(kinds["run_dir"]) / "config.json").read_text())["text_kinds"] == ["Compound"]
+    runs = set((Path(settings.data_dir) / "runs").iterdir())
+    typo = run_cli(*small, "--text-kinds", "Compund", env=cli_env)
+    assert typo.returncode == 2 and "Compund are not entity kinds" in typo.stderr
+    assert set((Path(settings.data_dir) / "runs").iterdir()) == runs  # refused before a run directory exists
+
 
 def test_cli_model_choices_match_the_registry() -> None:
     assert set(MODELS) == set(interactions())
