@@ -50,8 +50,8 @@ SPLITS = ("random", "disease-holdout")
 @click.option("--seed", type=int, default=0, show_default=True)
 @graph_options
 @json_option
-def command(model: str, text: str, text_kinds: str | None, encoder: str, target: str, split_kind: str, dim: int, epochs: int,
-            negatives: int, batch_size: int | None, lr: float, target_weight: int, rho: float,
+def command(model: str, text: str, text_kinds: str | None, encoder: str, target: str, split_kind: str, dim: int,
+            epochs: int, negatives: int, batch_size: int | None, lr: float, target_weight: int, rho: float,
             max_minutes: float | None, device: str, seed: int, settings: Settings, as_json: bool) -> None:
     """Train a knowledge-graph embedding on the graph and evaluate it on held-out treatments.
 
