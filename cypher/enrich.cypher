@@ -38,3 +38,16 @@ RETURN collect([n.id, n.name, n.description, n.curatedDescription, n.embeddingHa
 UNWIND $rows AS row
 MATCH (n:Entity {id: row.id})
 SET n += row.props
+
+// name: target_sides    params: none (relationship type formatted in as {type})
+MATCH (a:Entity)-[:{type}]->(b:Entity)
+WITH [l IN labels(a) WHERE l <> 'Entity'][0] AS head, [l IN labels(b) WHERE l <> 'Entity'][0] AS tail
+RETURN collect(DISTINCT head) AS heads, collect(DISTINCT tail) AS tails
+
+// name: names_of_kind    params: none (label formatted in)
+MATCH (n:Entity:{label}) WHERE n.name IS NOT NULL
+RETURN collect([n.id, n.name, coalesce(n.synonyms, [])]) AS rows
+
+// name: graph_encoder    params: none
+MATCH (n:Entity) WHERE n.embeddingModel IS NOT NULL
+RETURN n.embeddingModel AS model LIMIT 1

@@ -21,11 +21,14 @@ import numpy as np
 from repurpose.cypher_safety import IDENTIFIER, identifier
 from repurpose.trainers.data import TripleData
 
-#: Text mode -> node properties holding [name vector, description vector] (written by the embed step).
-TEXT_PROPERTIES: dict[str, tuple[str, ...]] = {
-    "none": (),
-    "llm": ("nameEmbedding", "descriptionEmbedding"),
-    "curated": ("nameEmbedding", "curatedDescriptionEmbedding"),
+#: (text mode, mask) -> node properties holding [name vector, description vector] (written by the
+#: embed step; the masked descriptions by ``platform embed --text-mask partners``).
+TEXT_PROPERTIES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("none", "none"): (),
+    ("llm", "none"): ("nameEmbedding", "descriptionEmbedding"),
+    ("curated", "none"): ("nameEmbedding", "curatedDescriptionEmbedding"),
+    ("llm", "partners"): ("nameEmbedding", "descriptionMaskedEmbedding"),
+    ("curated", "partners"): ("nameEmbedding", "curatedDescriptionMaskedEmbedding"),
 }
 #: Never exported: the platform's own predictions (``PREDICTED_TREATS`` and the ModelRun's
 #: ``PREDICTED`` links) and external evidence kept for judging novel predictions (``INDICATED_IN``),
@@ -37,10 +40,14 @@ NODES = ("MATCH (n:Entity) WHERE n.id IS NOT NULL "
 TYPES = "CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType"
 
 
-def _text_properties(text: str) -> tuple[str, ...]:
-    if text not in TEXT_PROPERTIES:
-        raise ValueError(f"unknown text mode {text!r}; choose from {', '.join(TEXT_PROPERTIES)}")
-    return TEXT_PROPERTIES[text]
+def _text_properties(text: str, mask: str = "none") -> tuple[str, ...]:
+    if text == "none":
+        return ()
+    if (text, mask) not in TEXT_PROPERTIES:
+        raise ValueError(f"unknown text mode {text!r} with mask {mask!r}; choose from "
+                         f"{', '.join(sorted({t for t, _ in TEXT_PROPERTIES}))} and masks "
+                         f"{', '.join(sorted({m for _, m in TEXT_PROPERTIES}))}")
+    return TEXT_PROPERTIES[(text, mask)]
 
 
 def relationship_types(store: Any) -> list[str]:
@@ -51,8 +58,8 @@ def relationship_types(store: Any) -> list[str]:
             and IDENTIFIER.match(n)]
 
 
-def graph_fingerprint(store: Any, text: str = "none") -> tuple[str, dict]:
-    """(short hash, summary) of what an export of ``store`` with ``text`` would contain."""
+def graph_fingerprint(store: Any, text: str = "none", mask: str = "none") -> tuple[str, dict]:
+    """(short hash, summary) of what an export of ``store`` with ``text`` (and ``mask``) would contain."""
     summary: dict[str, Any] = {"nodes": store.read("MATCH (n:Entity) RETURN count(n) AS n")[0]["n"], "edges": {},
                                "text": {}}
     for rel in relationship_types(store):
@@ -60,7 +67,7 @@ def graph_fingerprint(store: Any, text: str = "none") -> tuple[str, dict]:
         # own count at once; any change to the exported edges still changes it.
         summary["edges"][rel] = store.read(
             f"MATCH ()-[r:{identifier(rel, 'relationship type')}]->() RETURN count(r) AS n")[0]["n"]
-    for prop in _text_properties(text):
+    for prop in _text_properties(text, mask):
         name = identifier(prop, "property")
         row = store.read(f"MATCH (n:Entity) WHERE n.{name} IS NOT NULL RETURN count(n) AS n, sum(n.{name}[0]) AS s")[0]
         summary["text"][prop] = [row["n"], round(float(row["s"] or 0.0), 5)]
@@ -81,9 +88,9 @@ def _text_matrix(store: Any, prop: str, index: dict[str, int]) -> np.ndarray | N
     return matrix
 
 
-def export_graph(store: Any, text: str = "none") -> TripleData:
-    """Read every Entity, every exportable edge between Entities, and the ``text`` vectors."""
-    props = _text_properties(text)
+def export_graph(store: Any, text: str = "none", mask: str = "none") -> TripleData:
+    """Read every Entity, every exportable edge between Entities, and the ``text`` vectors (``mask``ed)."""
+    props = _text_properties(text, mask)
     got = store.read_columns(NODES)
     nodes = sorted(zip(got["ids"], got["kinds"]))
     entity_ids = [n[0] for n in nodes]
@@ -131,13 +138,13 @@ def load_export(path: Path) -> TripleData:
                           fingerprint=str(z["fingerprint"]))
 
 
-def cached_export(store: Any, data_dir: Path, text: str = "none") -> tuple[TripleData, bool]:
-    """(data, from_cache): the export of ``store`` for ``text``, read from the cache when unchanged."""
-    fingerprint, _ = graph_fingerprint(store, text)
+def cached_export(store: Any, data_dir: Path, text: str = "none", mask: str = "none") -> tuple[TripleData, bool]:
+    """(data, from_cache): the export of ``store`` for ``text`` and ``mask``, read from the cache when unchanged."""
+    fingerprint, _ = graph_fingerprint(store, text, mask)
     path = Path(data_dir) / "exports" / f"{fingerprint}.npz"
     if path.is_file():
         return load_export(path), True
-    data = export_graph(store, text)
+    data = export_graph(store, text, mask)
     data.fingerprint = fingerprint
     save_export(data, path)
     return data, False

@@ -21,10 +21,16 @@ from repurpose.text_encoder import PRECISIONS
 @click.option("--precision", type=click.Choice(PRECISIONS), default="auto", show_default=True,
               help="Encoder matmul precision: bf16 (outputs stay fp32; cosine 0.99997 to fp32 vectors) is "
                    "about 2.5x faster on CPUs with AMX; auto picks it there and fp32 elsewhere.")
+@click.option("--text-mask", type=click.Choice(("none", "partners")), default="none", show_default=True,
+              help="partners: also encode each description with every name of the --target's other side "
+                   "removed (descriptionMaskedEmbedding, curatedDescriptionMaskedEmbedding), for leak-controlled "
+                   "training (`platform train --text-mask partners`).")
+@click.option("--target", default="TREATS_CtD", show_default=True,
+              help="Relationship type whose two sides the partner mask separates.")
 @graph_options
 @json_option
 def command(model: str | None, labels: tuple[str, ...], overwrite: bool, batch_size: int, precision: str,
-            settings: Settings, as_json: bool) -> None:
+            text_mask: str, target: str, settings: Settings, as_json: bool) -> None:
     """Write nameEmbedding, descriptionEmbedding and curatedDescriptionEmbedding (where the texts exist).
 
     Also writes embeddingModel and embeddingHash (per-text hashes), so a re-run encodes only
@@ -34,6 +40,7 @@ def command(model: str | None, labels: tuple[str, ...], overwrite: bool, batch_s
     Examples:
       platform embed
       platform embed --label Compound --label Disease --model ./models/bge-small-en-v1.5 --json
+      platform embed --text-mask partners --target TREATS_CtD
     """
     from repurpose.enrich.embed import DEFAULT_LABELS, embed
     from repurpose.text_encoder import load_encoder
@@ -42,7 +49,7 @@ def command(model: str | None, labels: tuple[str, ...], overwrite: bool, batch_s
     encoder = load_encoder(name)
     with open_store(settings) as store:
         stats = embed(store, encoder, name, labels or DEFAULT_LABELS, batch_size=batch_size, overwrite=overwrite,
-                      precision=precision)
+                      precision=precision, mask_target=target if text_mask == "partners" else None)
     result = stats.as_dict()
     emit(result, as_json, f"embedded {result['updated']} nodes ({result['texts']} texts, {result['texts_per_s']}/s "
                           f"encoding), {result['unchanged']} unchanged, of {result['nodes']}; dimension "

@@ -33,7 +33,8 @@ def _warn_details(result: dict) -> None:
 @click.option("--label", "labels", multiple=True, metavar="LABEL",
               help="Node label to describe; repeat for more [default: Compound and Disease].")
 @click.option("--prompt", type=click.Choice(prompt_names()), default="concise", show_default=True,
-              help="LLaDR prompt template (platform/prompts/*.txt).")
+              help="LLaDR prompt template (platform/prompts/*.txt); mechanism asks for targets, pathways "
+                   "and physiology and names no treatment or indication (leak control).")
 @click.option("--context", type=click.Choice(CONTEXTS), default="none", show_default=True,
               help="'neighbors' adds a few graph facts (targets, classes...) to each prompt.")
 @click.option("--model", default=None, help="Chat model name [PLATFORM_LLM_MODEL; default gpt-4o-mini].")

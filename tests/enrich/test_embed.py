@@ -7,7 +7,7 @@ import math
 import pytest
 from helpers import run_cli
 
-from repurpose.enrich.embed import changed_fields, embed, node_hash
+from repurpose.enrich.embed import changed_fields, embed, updated_hash
 from repurpose.errors import ConfigError
 from repurpose.text_encoder import load_encoder, resolve_precision
 
@@ -82,12 +82,19 @@ def test_precision_auto_resolves_to_a_concrete_one():
 
 def test_changed_fields_compares_each_text_hash():
     texts = ["Aspirin", "Aspirin is a drug.", None]
-    stored = node_hash("m", texts)
+    stored = updated_hash("m", texts, None)
     assert changed_fields("m", texts, stored) == []
     assert changed_fields("m", ["Aspirin", "Aspirin is an NSAID.", None], stored) == [1]
     assert changed_fields("m", ["Aspirin", None, None], stored) == [1]  # removed text: vector cleared
     assert changed_fields("other-model", texts, stored) == [0, 1]
     assert changed_fields("m", texts, None) == [0, 1]
+
+
+def test_an_unmasked_run_keeps_the_masked_hashes():
+    masked = updated_hash("m", ["A", "A is a drug.", None, "A is a drug.", None], None)
+    kept = updated_hash("m", ["A", "A is an NSAID.", None], masked)
+    assert kept.split(",")[3:] == masked.split(",")[3:] and kept.split(",")[1] != masked.split(",")[1]
+    assert changed_fields("m", ["A", "A is an NSAID.", None, "A is a drug.", None], kept) == []
 
 
 def test_an_encoder_that_cannot_load_offline_is_one_clear_line(cli_env):

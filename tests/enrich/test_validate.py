@@ -48,7 +48,7 @@ def test_retry_delay_doubles_with_jitter_and_honours_retry_after():
 
 
 def test_templates_render_name_kind_and_context():
-    assert set(prompt_names()) == {"concise", "background", "structured"}
+    assert set(prompt_names()) == {"concise", "background", "structured", "mechanism"}
     concise = PromptTemplate.load("concise")
     assert concise.render("Metformin", "Compound") == \
         "Briefly describe Metformin concisely, in the form 'Metformin is a ...'."
@@ -58,6 +58,8 @@ def test_templates_render_name_kind_and_context():
     for section in ("Background:", "Appearance:", "Clinical:"):
         assert section in text
     assert "expert" in PromptTemplate.load("background").render("X", "Disease")
+    mechanism = PromptTemplate.load("mechanism").render("Donepezil", "Compound")
+    assert "mechanism of action" in mechanism and "no disease, indication or clinical use" in mechanism
     assert structured.id.startswith("structured+neighbors:") and structured.hash != PromptTemplate.load("structured").hash
     with pytest.raises(ConfigError, match="unknown prompt"):
         PromptTemplate.load("haiku")
