@@ -147,7 +147,7 @@ def fingerprint_warnings(run: RunLike, store: GraphStore) -> list[str]:
         return []
     from repurpose.trainers.export import graph_fingerprint
 
-    now, _ = graph_fingerprint(store, str(run.config.get("text") or "none"))
+    now, _ = graph_fingerprint(store, str(run.config.get("text") or "none"), str(run.config.get("text_mask") or "none"))
     if now == run.fingerprint:
         return []
     return [f"the graph's fingerprint is {now}, run {run.run_id} was trained on {run.fingerprint}: its compounds "

@@ -53,7 +53,7 @@ def filtered_ranks(emb: Embeddings, triples: np.ndarray, known: np.ndarray, cand
     if side not in ("tail", "head"):
         raise ValueError(f"side must be 'tail' or 'head', got {side!r}")
     fixed_col, moving_col = (0, 2) if side == "tail" else (2, 0)
-    num_entities = emb.entities.shape[0]
+    num_entities = emb.num_entities
     ranks = np.empty(len(triples))
     for r in np.unique(triples[:, 1]):
         rows = np.flatnonzero(triples[:, 1] == r)

@@ -20,6 +20,10 @@ class Embeddings:
     relations: Tensor
     interaction: Interaction
 
+    @property
+    def num_entities(self) -> int:
+        return int(self.entities.shape[0])
+
     @torch.no_grad()
     def score_tails(self, heads: Tensor, relations: Tensor, tails: Tensor) -> Tensor:
         """(B,) heads, (B,) relations, (N,) candidate tails -> (B, N) scores."""

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from repurpose.trainers.blend import Blend
 from repurpose.trainers.evaluate import classification_scores
 from repurpose.trainers.model import Embeddings
 from repurpose.trainers.scores import make_interaction
@@ -28,8 +29,9 @@ class LoadedRun:
     target_relation: str
     known_pairs: set[tuple[int, int]]
     fingerprint: str
-    embeddings: Embeddings = field(repr=False)
+    embeddings: Embeddings | Blend = field(repr=False)
     split: Split = field(repr=False)
+    entity_kinds: list[str] | None = field(default=None, repr=False)
 
     def _relation(self, relation: int | None) -> int:
         if relation is not None:
@@ -67,12 +69,17 @@ def load_run(run_dir_or_id: str | Path, runs_root: Path | None = None) -> Loaded
     vocab = json.loads((run_dir / "vocab.json").read_text())
     split = Split.load(run_dir / "split.npz")
     checkpoint = torch.load(run_dir / "model.pt", map_location="cpu", weights_only=True)
-    embeddings = Embeddings(checkpoint["entities"], checkpoint["relations"], make_interaction(config["model"]))
+    # Baselines score with another registered function than their name (text-cosine: distmult).
+    interaction = make_interaction(config.get("interaction", config["model"]))
+    embeddings: Embeddings | Blend = Embeddings(checkpoint["entities"], checkpoint["relations"], interaction)
+    if "components" in checkpoint:  # a model blended with baselines (train(..., blend=[...]))
+        embeddings = Blend.from_checkpoint(checkpoint["components"])
     return LoadedRun(run_id=config["run_id"], run_dir=run_dir, config=config, metrics=metrics,
                      entity_ids=vocab["entity_ids"], relation_types=vocab["relation_types"],
                      target_relation=config.get("target") or "",
                      known_pairs={(int(h), int(t)) for h, t in split.known.tolist()},
-                     fingerprint=config.get("fingerprint", ""), embeddings=embeddings, split=split)
+                     fingerprint=config.get("fingerprint", ""), embeddings=embeddings, split=split,
+                     entity_kinds=vocab.get("entity_kinds"))
 
 
 def list_runs(runs_root: Path) -> list[dict]:

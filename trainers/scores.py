@@ -58,6 +58,11 @@ def rotate(h: Tensor, r: Tensor, t: Tensor) -> Tensor:
     return -torch.sqrt(d_re**2 + d_im**2 + 1e-12).sum(dim=-1)
 
 
+def degree_sum(h: Tensor, r: Tensor, t: Tensor) -> Tensor:
+    """Additive prior: sum(h) + sum(t), the relation unused. Shapes (*, d) -> (*)."""
+    return h.sum(dim=-1) + t.sum(dim=-1)
+
+
 class Interaction(nn.Module):
     """A score function with its hyperparameters.
 
@@ -71,6 +76,8 @@ class Interaction(nn.Module):
     distance: bool = False
     #: whether entities are complex vectors stored as ``[re ; im]`` (even width needed).
     complex_valued: bool = False
+    #: whether a KGE model learns with this score (False: a baseline fills the vectors, see baselines.py).
+    trainable: bool = True
 
     def relation_dim(self, dim: int) -> int:
         """Width of the relation vector for entities of width ``dim``."""
@@ -208,13 +215,37 @@ class RotatEInteraction(Interaction):
         nn.init.uniform_(weight, -math.pi, math.pi)
 
 
-def interactions() -> dict[str, type[Interaction]]:
-    """Registry of score modules by short name: complex, distmult, rotate, transe."""
-    return subclass_registry(Interaction)
+class DegreeInteraction(Interaction):
+    """The degree prior as a score: h + t of one-wide vectors (log 1 + known treatments); r is ignored.
+
+    Not trainable: ``trainers.baselines`` fills the vectors from the training edges.
+    """
+
+    trainable = False
+
+    def forward(self, h: Tensor, r: Tensor, t: Tensor) -> Tensor:
+        return degree_sum(h, r, t)
+
+    def tail_query(self, h: Tensor, r: Tensor) -> Tensor:
+        return h
+
+    def head_query(self, r: Tensor, t: Tensor) -> Tensor:
+        return t
+
+    def compare(self, q: Tensor, c: Tensor) -> Tensor:
+        return q.sum(-1, keepdim=True) + c.sum(-1).unsqueeze(-2)
+
+
+def interactions(trainable: bool | None = None) -> dict[str, type[Interaction]]:
+    """Registry of score modules by short name (complex, degree, distmult, rotate, transe);
+    ``trainable=True`` keeps the scores a KGE model learns with."""
+    table = subclass_registry(Interaction)
+    return {k: v for k, v in table.items() if trainable is None or v.trainable == trainable}
 
 
 #: The pure function behind each registered score, for tests and documentation.
-PURE_SCORES = {"transe": transe, "distmult": distmult, "complex": complex_, "rotate": rotate}
+PURE_SCORES = {"transe": transe, "distmult": distmult, "complex": complex_, "rotate": rotate,
+               "degree": degree_sum}
 
 
 def make_interaction(name: str, **kwargs: object) -> Interaction:

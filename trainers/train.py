@@ -19,21 +19,24 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import torch
 from torch import nn
 
+from repurpose.trainers.baselines import BASELINES
+from repurpose.trainers.blend import Blend, Component, choose_weights, standardization
 from repurpose.trainers.data import TripleData
 from repurpose.trainers.evaluate import evaluate
 from repurpose.trainers.gnn import RGCNEncoder
-from repurpose.trainers.model import KGEModel
+from repurpose.trainers.model import Embeddings, KGEModel
 from repurpose.trainers.optim import RowAdam
 from repurpose.trainers.representations import Embedding, EntityRepresentation, TextMix
 from repurpose.trainers.sampling import ChunkedSampler, self_adversarial_loss
 from repurpose.trainers.scores import make_interaction
 from repurpose.trainers.split import Split, make_split, oversample
+from repurpose.trainers.text_mask import MASKS
 
 TEXT_MODES = ("none", "curated", "llm")
 ENCODERS = ("none", "rgcn")
@@ -51,6 +54,7 @@ class TrainResult:
     triples_per_second: float = 0.0
     peak_memory_mb: float = 0.0
     train_seconds: float = 0.0
+    blend: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -164,16 +168,21 @@ def train(data: TripleData, *, model: str = "rotate", text: str = "none", encode
           negatives: int = 128, batch_size: int = 512, chunk_size: int = 128, lr: float = 1e-4,
           margin: float = 9.0, adversarial_temperature: float = 1.0, rho: float = 0.6, zeta2: float = 0.5,
           zeta3: float = 1.8, target_weight: int = 1, projection: str = "linear", num_layers: int = 2,
-          num_bases: int = 8, text_kinds: list[str] | None = None, device: str = "auto", seed: int = 0,
-          runs_root: Path | str = Path("platform-data/runs"),
+          num_bases: int = 8, text_kinds: list[str] | None = None, text_mask: str = "none",
+          blend: list[str] | None = None, device: str = "auto", seed: int = 0, runs_root: Path | str = Path("platform-data/runs"),
           eval_every: int = 1, max_seconds: float | None = None, num_threads: int | None = None,
           progress: bool = False, extra_config: dict | None = None) -> TrainResult:
-    """Train one KGE model on ``data`` and record everything under ``runs_root/<run_id>/``.
+    """Train one KGE model (or build a baseline) on ``data`` and record it under ``runs_root/<run_id>/``.
 
-    ``split`` is 'random' or 'disease-holdout' (of relation ``target``), or a ready ``Split``
-    (e.g. UMLS's given train/valid/test, with ``target=None`` to evaluate every relation).
+    ``model`` is a trainable score (rotate, transe, distmult, complex) or a baseline of
+    ``baselines.BASELINES`` (degree, text-cosine), which skips training but is evaluated and
+    saved alike. ``split`` is 'random' or 'disease-holdout' (of relation ``target``), or a ready
+    ``Split`` (e.g. UMLS's given train/valid/test, with ``target=None`` to evaluate every relation).
     ``text`` names which text vectors ``data`` carries ('none' ignores them); ``text_kinds`` limits
-    them to entities of those kinds (e.g. ``["Compound", "Disease"]``). ``max_seconds``
+    them to entities of those kinds (e.g. ``["Compound", "Disease"]``); ``text_mask`` records how
+    the caller masked the descriptions before encoding (``text_mask.MASKS``). ``blend`` names
+    baselines to add to the trained model's score with weights chosen on validation MRR
+    (``blend.choose_weights``). ``max_seconds``
     caps the training loop's time (checked after every batch). ``target_weight`` repeats the target's
     training edges that many times per epoch (see ``split.oversample``). Example::
 
@@ -185,6 +194,8 @@ def train(data: TripleData, *, model: str = "rotate", text: str = "none", encode
     torch.manual_seed(seed)
     np.random.seed(seed)
     dev = resolve_device(device)
+    if text_mask not in MASKS:
+        raise ValueError(f"unknown text mask {text_mask!r}; choose from {', '.join(MASKS)}")
     target_idx = data.relation_index(target) if target else None
     if isinstance(split, Split):
         parts = split
@@ -192,21 +203,34 @@ def train(data: TripleData, *, model: str = "rotate", text: str = "none", encode
         raise ValueError("a split by name needs a target relation; pass target= or a ready Split")
     else:
         parts = make_split(split, data.triples, target_idx, data.num_entities, seed)
-    kge = build_model(data, parts.train, model, text, encoder, dim, margin, rho, zeta2, projection,
-                      num_layers, num_bases, set(text_kinds) if text_kinds else None).to(dev)
-    model_label = f"rgcn_{model}" if encoder == "rgcn" else model
-    run_id = new_run_id(model_label, text)
+    kinds = set(text_kinds) if text_kinds else None
+    baseline = BASELINES.get(model)
+    if baseline is None:
+        kge = build_model(data, parts.train, model, text, encoder, dim, margin, rho, zeta2, projection,
+                          num_layers, num_bases, kinds).to(dev)
+    elif baseline.needs_text and (text == "none" or data.text_features(kinds) is None):
+        raise ValueError(f"the {model} baseline needs text vectors: pick a text mode (curated or llm) whose "
+                         "vectors the graph has")
+    for name in blend or ():
+        if target_idx is None:
+            raise ValueError("a blend needs a target relation (its baselines count and rank the target's pairs)")
+        if baseline is not None or name not in BASELINES:
+            raise ValueError(f"blend {name!r}: only a trained model blends, with baselines "
+                             f"({', '.join(BASELINES)})")
+        if BASELINES[name].needs_text and (text == "none" or data.text_features(kinds) is None):
+            raise ValueError(f"blending {name} needs text vectors: pick a text mode (curated or llm)")
+    model_label = f"rgcn_{model}" if encoder == "rgcn" and baseline is None else model
+    run_id = new_run_id(model_label, text if text_mask == "none" else f"{text}-masked")
     run_dir = Path(runs_root) / run_id
     run_dir.mkdir(parents=True, exist_ok=False)
     head_pools, tail_pools = data.relation_candidates()
-    sampler = ChunkedSampler(oversample(parts.train, target_idx, target_weight), head_pools, tail_pools,
-                             batch_size, chunk_size, negatives, seed)
-    optimizers = _optimizers(kge, lr)
-    config = {"run_id": run_id, "model": model, "text": text, "encoder": encoder, "target": target,
-              "split": parts.kind, "dim": dim, "epochs": epochs, "negatives": negatives,
+    config = {"run_id": run_id, "model": model, "interaction": baseline.interaction if baseline else model,
+              "text": text, "text_mask": text_mask, "encoder": encoder if baseline is None else "none",
+              "target": target, "split": parts.kind, "dim": dim, "epochs": epochs, "negatives": negatives,
               "batch_size": batch_size, "chunk_size": chunk_size, "lr": lr, "margin": margin,
               "adversarial_temperature": adversarial_temperature, "rho": rho, "zeta2": zeta2, "zeta3": zeta3,
               "target_weight": target_weight, "text_kinds": sorted(text_kinds) if text_kinds else None,
+              "blend": sorted(blend) if blend else None,
               "projection": projection, "num_layers": num_layers, "num_bases": num_bases,
               "device": str(dev), "seed": seed, "eval_every": eval_every, "max_seconds": max_seconds,
               "fingerprint": data.fingerprint, "num_entities": data.num_entities,
@@ -217,40 +241,105 @@ def train(data: TripleData, *, model: str = "rotate", text: str = "none", encode
     parts.save(run_dir / "split.npz")
     (run_dir / "vocab.json").write_text(json.dumps({"entity_ids": data.entity_ids, "entity_kinds": data.entity_kinds,
                                                     "relation_types": data.relation_types}))
+    blend_info: dict = {}
+    if baseline is not None:
+        emb, fit = baseline.embeddings(data, parts, kinds), Fit()
+    else:
+        def validate(emb: Embeddings | Blend) -> float:
+            return evaluate(emb, parts.valid, data.triples, head_pools, tail_pools, seed,
+                            paper=False)["filtered"]["mrr"]
 
-    def validate() -> float:
-        emb = kge.embeddings()
-        emb.entities, emb.relations = emb.entities.cpu(), emb.relations.cpu()
-        return evaluate(emb, parts.valid, data.triples, head_pools, tail_pools, seed, paper=False)["filtered"]["mrr"]
+        sampler = ChunkedSampler(oversample(parts.train, target_idx, target_weight), head_pools, tail_pools,
+                                 batch_size, chunk_size, negatives, seed)
+        fit = _fit(kge, sampler, dev, epochs=epochs, lr=lr, temperature=adversarial_temperature, zeta3=zeta3,
+                   eval_every=eval_every, max_seconds=max_seconds, validate=validate,
+                   desc=f"train {run_id}" if progress else None)
+        emb = _cpu(kge.embeddings())
+        if blend:
+            emb, blend_info = _blend(emb, model, sorted(blend), data, parts, kinds, head_pools[target_idx],
+                                     tail_pools[target_idx], target_idx, validate)
+    metrics = {part: evaluate(emb, rows, data.triples, head_pools, tail_pools, seed,
+                              negative_pairs=parts.negatives.get(part), relation=target_idx)
+               for part, rows in (("valid", parts.valid), ("test", parts.test))}
+    own = emb.components[0].embeddings if isinstance(emb, Blend) else emb
+    torch.save({"model": model, "dim": int(own.entities.shape[1]),
+                "state_dict": kge.state_dict() if baseline is None else {}, "entities": own.entities,
+                "relations": own.relations, "best_validation_mrr": fit.best_mrr,
+                **({"components": emb.to_checkpoint()} if isinstance(emb, Blend) else {})}, run_dir / "model.pt")
+    result = TrainResult(run_id, run_dir, config, metrics, fit.history,
+                         triples_per_second=fit.seen / fit.seconds if fit.seconds else 0.0,
+                         peak_memory_mb=peak_memory_mb(dev), train_seconds=fit.seconds, blend=blend_info)
+    (run_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
+    result.save()
+    if fit.history["loss"]:
+        _plot(fit.history, run_dir)
+    return result
 
-    history: dict[str, list] = {"loss": [], "validation_mrr": [], "eval_epochs": []}
+
+def _blend(emb: Embeddings, model: str, names: list[str], data: TripleData, parts: Split, kinds: set[str] | None,
+           heads: np.ndarray, tails: np.ndarray, target: int,
+           validate: Callable[[Embeddings | Blend], float]) -> tuple[Blend, dict]:
+    """The trained model blended with the named baselines, weights chosen on validation MRR."""
+    def component(name: str, interaction: str, vectors: Embeddings) -> Component:
+        mean, std = standardization(vectors, heads, tails, target)
+        return Component(name, interaction, vectors, 1.0, mean, std)
+
+    own = component(model, model, emb)
+    peers = [component(n, BASELINES[n].interaction, BASELINES[n].embeddings(data, parts, kinds)) for n in names]
+    blended, tried = choose_weights(own, peers, validate)
+    return blended, {"weights": blended.weights(), "tried": tried,
+                     "model_alone_validation_mrr": validate(Blend([own]))}
+
+
+@dataclass
+class Fit:
+    """What the training loop returns: history, positives seen, loop seconds, best validation MRR."""
+
+    history: dict = field(default_factory=lambda: {"loss": [], "validation_mrr": [], "eval_epochs": []})
+    seen: int = 0
+    seconds: float = 0.0
+    best_mrr: float | None = None
+
+
+def _cpu(emb: Embeddings) -> Embeddings:
+    emb.entities, emb.relations = emb.entities.cpu(), emb.relations.cpu()
+    return emb
+
+
+def _fit(kge: KGEModel, sampler: ChunkedSampler, dev: torch.device, *, epochs: int, lr: float,
+         temperature: float, zeta3: float, eval_every: int, max_seconds: float | None,
+         validate: Callable[[Embeddings], float], desc: str | None) -> Fit:
+    """The training loop: epochs of chunked batches, validation MRR every ``eval_every`` epochs; the
+    model is left at its best validation state (early-stopping by checkpoint, not by time)."""
+    optimizers = _optimizers(kge, lr)
+    fit = Fit()
+    history = fit.history
     best_mrr, best_state = -1.0, None
-    seen, train_seconds = 0, 0.0
     bar = None
-    if progress:
+    if desc is not None:
         from repurpose.progress import progress as progress_bar
 
-        bar = progress_bar(total=epochs, desc=f"train {run_id}", unit="epoch")
+        bar = progress_bar(total=epochs, desc=desc, unit="epoch")
     for epoch in range(1, epochs + 1):
         kge.train()
         start, total, batches = time.perf_counter(), 0.0, 0
         for batch in sampler:
             for opt in optimizers:
                 opt.zero_grad(set_to_none=True)
-            loss = _step_loss(kge, batch, dev, adversarial_temperature, zeta3)
+            loss = _step_loss(kge, batch, dev, temperature, zeta3)
             loss.backward()
             for opt in optimizers:
                 opt.step()
             total += float(loss.detach())
             batches += 1
-            seen += batch.num_positives
-            if max_seconds is not None and train_seconds + time.perf_counter() - start >= max_seconds:
+            fit.seen += batch.num_positives
+            if max_seconds is not None and fit.seconds + time.perf_counter() - start >= max_seconds:
                 break
-        train_seconds += time.perf_counter() - start
+        fit.seconds += time.perf_counter() - start
         history["loss"].append(total / max(batches, 1))
-        last = epoch == epochs or (max_seconds is not None and train_seconds >= max_seconds)
+        last = epoch == epochs or (max_seconds is not None and fit.seconds >= max_seconds)
         if epoch % eval_every == 0 or last:
-            mrr = validate()
+            mrr = validate(_cpu(kge.embeddings()))
             history["validation_mrr"].append(mrr)
             history["eval_epochs"].append(epoch)
             if mrr > best_mrr:
@@ -264,20 +353,8 @@ def train(data: TripleData, *, model: str = "rotate", text: str = "none", encode
         bar.close()
     if best_state is not None:
         kge.load_state_dict(best_state)
-    emb = kge.embeddings()
-    emb.entities, emb.relations = emb.entities.cpu(), emb.relations.cpu()
-    metrics = {part: evaluate(emb, rows, data.triples, head_pools, tail_pools, seed,
-                              negative_pairs=parts.negatives.get(part), relation=target_idx)
-               for part, rows in (("valid", parts.valid), ("test", parts.test))}
-    torch.save({"model": model, "dim": dim, "state_dict": kge.state_dict(), "entities": emb.entities,
-                "relations": emb.relations, "best_validation_mrr": best_mrr}, run_dir / "model.pt")
-    result = TrainResult(run_id, run_dir, config, metrics, history,
-                         triples_per_second=seen / train_seconds if train_seconds else 0.0,
-                         peak_memory_mb=peak_memory_mb(dev), train_seconds=train_seconds)
-    (run_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
-    result.save()
-    _plot(history, run_dir)
-    return result
+    fit.best_mrr = best_mrr
+    return fit
 
 
 def metrics_table(metrics: dict) -> str:

@@ -11,6 +11,7 @@ import numpy as np
 from helpers import last_json, run_cli
 
 from repurpose.commands.train import DEFAULT_BATCH, ENCODERS, MODELS
+from repurpose.trainers.baselines import BASELINES
 from repurpose.trainers.data import read_nodes_and_edges
 from repurpose.trainers.export import cached_export, export_graph, graph_fingerprint
 from repurpose.trainers.scores import interactions
@@ -132,5 +133,6 @@ def test_platform_train_cli(store, cli_env, settings) -> None:
 
 
 def test_cli_model_choices_match_the_registry() -> None:
-    assert set(MODELS) == set(interactions())
+    assert set(MODELS) == set(interactions(trainable=True)) | set(BASELINES)
+    assert not set(interactions(trainable=True)) & set(BASELINES)
     assert set(DEFAULT_BATCH) == set(ENCODERS) == set(trainer_encoders)

@@ -46,6 +46,8 @@ def _loop_reference(name: str, h: torch.Tensor, r: torch.Tensor, t: torch.Tensor
         return -math.sqrt(sum((a + b - c) ** 2 for a, b, c in zip(h.tolist(), r.tolist(), t.tolist())))
     if name == "distmult":
         return sum(a * b * c for a, b, c in zip(h.tolist(), r.tolist(), t.tolist()))
+    if name == "degree":
+        return sum(h.tolist()) + sum(t.tolist())
     hc = [complex(h[i], h[k + i]) for i in range(k)]
     tc = [complex(t[i], t[k + i]) for i in range(k)]
     if name == "complex":
@@ -55,7 +57,7 @@ def _loop_reference(name: str, h: torch.Tensor, r: torch.Tensor, t: torch.Tensor
     return -sum(abs(a * b - c) for a, b, c in zip(hc, rc, tc))
 
 
-SCORE_TESTS = {"transe", "distmult", "complex", "rotate"}
+SCORE_TESTS = {"transe", "distmult", "complex", "rotate", "degree"}
 
 
 def test_every_registered_score_has_a_test() -> None:
@@ -74,7 +76,7 @@ def test_against_loop_reference(name: str) -> None:
 
 
 @pytest.mark.parametrize(("name", "kwargs"), [("transe", {"p": 1}), ("transe", {"p": 2}), ("distmult", {}),
-                                              ("complex", {}), ("rotate", {})])
+                                              ("complex", {}), ("rotate", {}), ("degree", {})])
 def test_candidate_fast_paths_match_pure_function(name: str, kwargs: dict) -> None:
     inter = make_interaction(name, **kwargs)
     gen = torch.Generator().manual_seed(1)
