@@ -52,6 +52,7 @@ class RunFiles:
     config: dict
     results: dict
     metrics: dict = field(default_factory=dict)
+    validation: dict = field(default_factory=dict)  # validation.json of `platform validate`, when run
 
     @classmethod
     def read(cls, run_dir: Path) -> "RunFiles":
@@ -65,7 +66,9 @@ class RunFiles:
                 raise InputError(f"not valid JSON ({exc.msg})", path=path, line=exc.lineno) from exc
 
         results = load("results.json")
-        return cls(run_dir, load("config.json"), results, results.get("metrics") or load("metrics.json"))
+        validation = load("validation.json") if (run_dir / "validation.json").is_file() else {}
+        return cls(run_dir, load("config.json"), results, results.get("metrics") or load("metrics.json"),
+                   validation)
 
 
 def _svg(fig: Any) -> str:
@@ -108,7 +111,7 @@ def _histogram(values: Sequence[float], title: str, xlabel: str) -> str:
 def _table(rows: Sequence[dict[str, Any]], columns: Sequence[str], classes: Sequence[str] | None = None) -> str:
     def cell(v: Any) -> str:
         if isinstance(v, float):
-            return f'<td class="num">{v:.4f}</td>'
+            return f'<td class="num">{number(v)}</td>'
         return f"<td>{html.escape('' if v is None else str(v))}</td>"
 
     head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
@@ -119,8 +122,41 @@ def _table(rows: Sequence[dict[str, Any]], columns: Sequence[str], classes: Sequ
     return f"<table><tr>{head}</tr>{''.join(body)}</table>"
 
 
+def number(v: float) -> str:
+    """A figure for people: thousands separated from 1,000 up, 3 decimals below 1, 2 significant places for p."""
+    if v != v:  # NaN
+        return "—"
+    if abs(v) >= 1000:
+        return f"{v:,.0f}"
+    if abs(v) >= 10:
+        return f"{v:,.1f}"
+    if v and abs(v) < 0.001:
+        return f"{v:.2g}"
+    return f"{v:.3f}"
+
+
+def classification_rows(metrics: dict) -> list[dict[str, Any]]:
+    """AUROC and AUPRC of each split part against its sampled non-edges."""
+    return [{"split": part, "AUROC": block["auroc"], "AUPRC": block.get("auprc")}
+            for part, block in metrics.items() if "auroc" in block]
+
+
+def validation_rows(validation: dict) -> list[dict[str, Any]]:
+    """The run's and the degree prior's external-validation figures side by side."""
+    model, prior = validation["model"], validation["degree_prior"]
+    rows = [{"figure": label, "run": model[key], "degree prior": prior[key]}
+            for label, key in (("AUROC", "auroc"), ("AUROC within disease", "within_disease_auroc"),
+                               ("AUROC within compound", "within_compound_auroc"), ("AUPRC", "auprc"))]
+    for key, label in (("top_fraction", f"top {model['top_fraction']['fraction']:.0%} of pairs"),
+                       ("top_per_disease", f"top {model['top_per_disease']['k']} per disease")):
+        for stat in ("positives", "fold", "p_value"):
+            rows.append({"figure": f"{label}: {stat.replace('_', ' ')}",
+                         "run": float(model[key][stat]), "degree prior": float(prior[key][stat])})
+    return rows
+
+
 def metric_rows(metrics: dict) -> list[dict[str, Any]]:
-    """Flatten ``metrics[part][protocol][direction]`` into table rows."""
+    """Flatten ``metrics[part][protocol][direction]`` into table rows (ranking metrics only)."""
     rows = []
     for part, block in metrics.items():
         filtered = block.get("filtered", {})
@@ -129,8 +165,6 @@ def metric_rows(metrics: dict) -> list[dict[str, Any]]:
             if m and "mrr" in m:
                 rows.append({"split": part, "protocol": name, "MRR": m["mrr"], "Hits@1": m.get("hits_at_1"),
                              "Hits@3": m.get("hits_at_3"), "Hits@10": m.get("hits_at_10")})
-        if "auroc" in block:
-            rows.append({"split": part, "protocol": "AUROC / AUPRC", "MRR": block["auroc"], "Hits@1": block.get("auprc")})
     return rows
 
 
@@ -141,13 +175,31 @@ def build_report(run: RunFiles, store: GraphStore | None, *, diseases: int = 12,
              f"<style>{CSS}</style></head><body><h1>Training run {html.escape(run_id)}</h1>"]
     config_rows = [{"setting": k, "value": json.dumps(v) if isinstance(v, (dict, list)) else v}
                    for k, v in sorted(run.config.items())]
-    speed = {"triples/s": run.results.get("triples_per_second"), "peak memory (MB)": run.results.get("peak_memory_mb"),
+    speed = {"triples/s": run.results.get("triples_per_second"), "peak memory (MiB)": run.results.get("peak_memory_mb"),
              "training seconds": run.results.get("train_seconds")}
     parts.append("<h2>Metrics</h2>" + _table(metric_rows(run.metrics),
                                                ["split", "protocol", "MRR", "Hits@1", "Hits@3", "Hits@10"]))
     parts.append("<p class='muted'>Filtered ranking over all candidates of the tail (head) kind; the paper's "
-                 "50-candidate protocol (raw) is shown for comparison only. For the AUROC row the "
-                 "Hits@1 column holds AUPRC.</p>")
+                 "50-candidate protocol (raw) is shown for comparison only.</p>")
+    classification = classification_rows(run.metrics)
+    if classification:
+        parts.append(_table(classification, ["split", "AUROC", "AUPRC"]) +
+                     "<p class='muted'>Held-out edges against sampled non-edges of the same diseases.</p>")
+    blend = run.results.get("blend") or {}
+    if blend.get("weights"):
+        weights = [{"component": k, "weight": float(v)} for k, v in blend["weights"].items()]
+        parts.append("<h2>Blend</h2>" + _table(weights, ["component", "weight"]) +
+                     "<p class='muted'>Weighted sum of standardized scores; the peers' weights were chosen on "
+                     f"validation MRR ({number(blend['model_alone_validation_mrr'])} for the model alone).</p>")
+    if run.validation:
+        v, f = run.validation, run.validation["pairs_file"]
+        parts.append(f"<h2>External validation</h2><p>{f['pairs']} pairs of {html.escape(Path(f['path']).name)} "
+                     f"(columns {html.escape(', '.join(f['columns']))}), {v['file_pairs_trained_on']} of them trained "
+                     f"on and left out; {v['model']['positives']} positives among {v['model']['pairs']:,} unseen "
+                     "pairs.</p>" + _table(validation_rows(v), ["figure", "run", "degree prior"]) +
+                     "<p class='muted'>Rephetio's protocol (<code>platform validate</code>): every compound-disease "
+                     "pair without a training edge is scored; AUROC within disease/compound averages over "
+                     "groups holding both classes; fold = positives over chance, p hypergeometric.</p>")
     parts.append("<h2>Training</h2>" + _table([{k: v for k, v in speed.items()}], list(speed)))
     history = run.results.get("history", {})
     charts = [_line_chart(history[key], title, ylabel) for key, title, ylabel in
