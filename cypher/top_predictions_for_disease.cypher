@@ -1,5 +1,5 @@
 // name: top_predictions_for_disease
-// description: Best predicted treatments of one disease from one run, each marked known (a curated TREATS_* edge exists) or novel.
+// description: Best predicted treatments of one disease from one run, each marked known (an edge of the run's known-treatment types exists, m.knownRelations) or novel.
 // param: disease (Disease): the disease, by id or name, e.g. "Alzheimer's disease"
 // param: run (ModelRun, default latest): the run whose predictions to show (its runId)
 // param: limit (int, default 25): at most this many rows
@@ -11,6 +11,6 @@ MATCH (c:Compound)-[p:PREDICTED_TREATS]->(d:Disease {id: $disease})
 WHERE p.runId = m.runId AND p.writeId = m.currentWriteId
 RETURN c.id AS compoundId, c.name AS compound, p.score AS score, p.probability AS probability,
        p.diseaseRank AS diseaseRank, p.compoundRank AS compoundRank,
-       CASE WHEN EXISTS { MATCH (c)-[t]->(d) WHERE type(t) STARTS WITH 'TREATS' } THEN 'known' ELSE 'novel' END AS status
+       CASE WHEN EXISTS { MATCH (c)-[t]->(d) WHERE type(t) IN coalesce(m.knownRelations, [m.targetRelation]) } THEN 'known' ELSE 'novel' END AS status
 ORDER BY p.score DESC, c.id
 LIMIT $limit

@@ -208,6 +208,9 @@ class Loader:
     #: Whether edge endpoints that were never yielded as nodes become nodes (kind from the loader).
     implicit_nodes: ClassVar[bool] = False
     batch_size: ClassVar[int] = 10_000
+    #: Relationship types of this format that record a known treatment (drug -> disease): training
+    #: excludes them from the novel predictions it writes (``treatment_types``).
+    treatment_types: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *, skip_bad_lines: bool = False, **options: Any) -> None:
         unknown = set(options) - set(self.option_names())
@@ -282,6 +285,11 @@ class Loader:
                 continue
             batch.append(record)
         yield batch
+
+
+def treatment_types() -> frozenset[str]:
+    """Every relationship type a loader declares as a known treatment (``Loader.treatment_types``)."""
+    return frozenset(t for cls in registry().values() for t in cls.treatment_types)
 
 
 def registry() -> dict[str, type[Loader]]:

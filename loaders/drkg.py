@@ -18,6 +18,8 @@ class DrkgLoader(Loader):
     """DRKG triples files (``drkg.tsv`` or any subset), plain, gzip or bz2."""
 
     summary = "DRKG triples: Compound::DB00004<TAB>DRUGBANK::treats::Compound:Disease<TAB>Disease::..."
+    #: DrugBank's treats, GNBR's T (treatment) and Hetionet's CtD, as DRKG names them.
+    treatment_types = ("DRUGBANK_TREATS_COMPOUND_DISEASE", "GNBR_T_COMPOUND_DISEASE", "HETIONET_CTD_COMPOUND_DISEASE")
     implicit_nodes = True
 
     def __init__(self, **options: Any) -> None:

@@ -74,6 +74,7 @@ class HetionetLoader(Loader):
     """Hetionet v1.0: ``hetionet-v1.0-nodes.tsv`` + ``*.sif(.gz)`` edge files, or ``hetionet-v1.0.json(.bz2)``."""
 
     summary = "nodes TSV (id, name, kind) + SIF edges (source, metaedge, target), or the JSON dump"
+    treatment_types = ("TREATS_CtD",)
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)

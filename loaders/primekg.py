@@ -35,6 +35,7 @@ class PrimekgLoader(Loader):
     """PrimeKG's ``kg.csv`` (comma-separated with a header), plain, gzip or bz2."""
 
     summary = "PrimeKG kg.csv (relation, display_relation, x_*/y_* columns)"
+    treatment_types = ("INDICATION",)
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)

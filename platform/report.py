@@ -228,7 +228,7 @@ def _prediction_sections(store: GraphStore, run_id: str, diseases: int, top: int
     from repurpose import querylib
 
     chosen = store.read(RUN_DISEASES, run_id=run_id, limit=diseases)
-    out.append(f"<h2>Top {top} predictions per disease</h2><p class='muted'>novel = no curated TREATS edge; "
+    out.append(f"<h2>Top {top} predictions per disease</h2><p class='muted'>novel = no edge of the run's known-treatment types; "
                "known = already a curated treatment.</p>")
     for disease in chosen:
         _, rows, _ = querylib.run(store, "top_predictions_for_disease",

@@ -115,10 +115,15 @@ def graph_ids(store: GraphStore, label: str) -> set[str]:
     return set(rows[0]["ids"]) if rows else set()
 
 
-def curated_treats_pairs(store: GraphStore) -> list[tuple[str, str]]:
-    """(compound id, disease id) of every curated ``TREATS_*`` edge now in the graph."""
-    rows = store.read("MATCH (c:Compound)-[r]->(d:Disease) WHERE type(r) STARTS WITH 'TREATS' "
-                      "RETURN collect([c.id, d.id]) AS pairs")
+def known_relations(config: dict) -> list[str]:
+    """The run's known-treatment relationship types (its target for runs that did not record them)."""
+    return list(config.get("known_relations") or ([config["target"]] if config.get("target") else []))
+
+
+def known_treatment_pairs(store: GraphStore, types: list[str]) -> list[tuple[str, str]]:
+    """(compound id, disease id) of every edge of the known-treatment ``types`` now in the graph."""
+    rows = store.read("MATCH (c:Compound)-[r]->(d:Disease) WHERE type(r) IN $types "
+                      "RETURN collect([c.id, d.id]) AS pairs", types=types)
     return [tuple(p) for p in rows[0]["pairs"]] if rows else []
 
 
@@ -194,7 +199,8 @@ def plan(run: RunLike, store: GraphStore, *, top_k: int = 50, per: str = "compou
     excluded = np.zeros((0, 2), np.int64)
     if not include_known:
         index = {e: i for i, e in enumerate(run.entity_ids)}
-        graph_pairs = [(index[c], index[d]) for c, d in curated_treats_pairs(store) if c in index and d in index]
+        graph_pairs = [(index[c], index[d]) for c, d in known_treatment_pairs(store, known_relations(run.config))
+                       if c in index and d in index]
         pairs = set(run.known_pairs) | set(graph_pairs)
         excluded = np.array(sorted(pairs), np.int64).reshape(-1, 2)
     t1 = time.perf_counter()
@@ -226,7 +232,8 @@ def edge_rows(run: RunLike, p: Plan) -> Iterator[dict[str, Any]]:
 UPSERT_RUN = """
 MERGE (m:ModelRun {runId: $runId})
 SET m.model = $model, m.text = $text, m.encoder = $encoder, m.params = $params, m.metrics = $metrics,
-    m.calibration = $calibration, m.targetRelation = $target, m.fingerprint = $fingerprint,
+    m.calibration = $calibration, m.targetRelation = $target, m.knownRelations = $known,
+    m.fingerprint = $fingerprint,
     m.createdAt = coalesce(m.createdAt, $now), m.pendingWriteId = $writeId
 """
 CREATE_EDGES = """
@@ -299,6 +306,7 @@ def write(run: RunLike, store: GraphStore, p: Plan, *, batch_size: int = EDGE_BA
                 params=json.dumps(config, sort_keys=True, default=str),
                 metrics=json.dumps(run.metrics, sort_keys=True, default=str),
                 calibration=json.dumps(p.calibration.to_dict()), target=run.target_relation,
+                known=known_relations(config),
                 fingerprint=run.fingerprint, now=now, writeId=write_id)
     written = store.write_batches(CREATE_EDGES, edge_rows(run, p), batch_size=batch_size,
                                   total=len(p.selection), desc=f"writing {p.run_id}", unit="edges",

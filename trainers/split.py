@@ -4,8 +4,10 @@
 - ``disease-holdout``: all target edges of 10% of the tail entities (diseases) go to test and of
   another 10% to validation: the cold-start case, where a disease has no known treatment.
 
-Either way no held-out edge leaks into training: exact duplicates of a held-out triple and its
-reverse ``(tail, any relation, head)`` are removed from the training rows.
+Either way no held-out edge leaks into training: every training edge between a held-out pair,
+of any relation and in either direction (a duplicate, a reverse, a "palliates" beside a held-out
+"treats"), is removed. ``known`` holds every pair of the known-treatment relations (the target by
+default), which write-back never offers as novel.
 """
 
 from __future__ import annotations
@@ -45,9 +47,6 @@ class Split:
                        {k.removeprefix("negatives_"): z[k] for k in z.files if k.startswith("negatives_")},
                        z["known"])
 
-    def all_rows(self) -> np.ndarray:
-        return np.concatenate([self.train, self.valid, self.test])
-
 
 def oversample(rows: np.ndarray, relation: int | None, times: int) -> np.ndarray:
     """``rows`` with the rows of ``relation`` present ``times`` times in all (1 or no relation: unchanged).
@@ -66,24 +65,20 @@ def _pair_keys(heads: np.ndarray, tails: np.ndarray, n: int) -> np.ndarray:
 
 
 def remove_leaks(train: np.ndarray, held_out: np.ndarray, num_entities: int) -> np.ndarray:
-    """Training rows minus exact copies of held-out triples and any edge reversing a held-out pair."""
-    num_rel = int(max(train[:, 1].max(initial=0), held_out[:, 1].max(initial=0))) + 1
-
-    def triple_keys(rows: np.ndarray) -> np.ndarray:
-        return _pair_keys(rows[:, 0], rows[:, 2], num_entities) * num_rel + rows[:, 1]
-
-    exact = np.isin(triple_keys(train), triple_keys(held_out))
-    reverse = np.isin(_pair_keys(train[:, 0], train[:, 2], num_entities),
-                      _pair_keys(held_out[:, 2], held_out[:, 0], num_entities))
-    return train[~(exact | reverse)]
+    """Training rows minus every edge, of any relation and in either direction, between a held-out pair."""
+    held = np.concatenate([_pair_keys(held_out[:, 0], held_out[:, 2], num_entities),
+                           _pair_keys(held_out[:, 2], held_out[:, 0], num_entities)])
+    return train[~np.isin(_pair_keys(train[:, 0], train[:, 2], num_entities), held)]
 
 
 def _finish(triples: np.ndarray, target: int, valid: np.ndarray, test: np.ndarray, kind: str,
-            num_entities: int, rng: np.random.Generator, negatives_per_positive: int) -> Split:
+            num_entities: int, rng: np.random.Generator, negatives_per_positive: int,
+            known_relations: tuple[int, ...] = ()) -> Split:
     target_rows = triples[triples[:, 1] == target]
+    known_rows = triples[np.isin(triples[:, 1], (target, *known_relations))]
     train = remove_leaks(triples, np.concatenate([valid, test]), num_entities)
-    split = Split(train, valid, test, kind, target, known=np.unique(target_rows[:, [0, 2]], axis=0))
-    known = set(_pair_keys(target_rows[:, 0], target_rows[:, 2], num_entities).tolist())
+    split = Split(train, valid, test, kind, target, known=np.unique(known_rows[:, [0, 2]], axis=0))
+    known = set(_pair_keys(known_rows[:, 0], known_rows[:, 2], num_entities).tolist())
     heads = np.unique(target_rows[:, 0])
     for part, rows in (("valid", valid), ("test", test)):
         # Non-edges share the part's tails, so held-out diseases are judged against their own negatives.
@@ -109,7 +104,8 @@ def sample_non_edges(heads: np.ndarray, tails: np.ndarray, known: set[int], coun
 
 
 def random_split(triples: np.ndarray, target: int, num_entities: int, seed: int,
-                 fractions: tuple[float, float] = (0.1, 0.1), negatives_per_positive: int = 10) -> Split:
+                 fractions: tuple[float, float] = (0.1, 0.1), negatives_per_positive: int = 10,
+                 known_relations: tuple[int, ...] = ()) -> Split:
     """Hold out ``fractions`` (valid, test) of the target relation's distinct edges at random."""
     rng = np.random.default_rng(seed)
     rows = np.unique(triples[triples[:, 1] == target], axis=0)
@@ -119,11 +115,13 @@ def random_split(triples: np.ndarray, target: int, num_entities: int, seed: int,
     n_valid = max(1, round(fractions[0] * len(rows)))
     n_test = max(1, round(fractions[1] * len(rows)))
     valid, test = rows[order[:n_valid]], rows[order[n_valid:n_valid + n_test]]
-    return _finish(triples, target, valid, test, "random", num_entities, rng, negatives_per_positive)
+    return _finish(triples, target, valid, test, "random", num_entities, rng, negatives_per_positive,
+                   known_relations)
 
 
 def disease_holdout_split(triples: np.ndarray, target: int, num_entities: int, seed: int,
-                          fraction: float = 0.1, negatives_per_positive: int = 10) -> Split:
+                          fraction: float = 0.1, negatives_per_positive: int = 10,
+                          known_relations: tuple[int, ...] = ()) -> Split:
     """Hold out every target edge of ``fraction`` of the tail entities for test, another for validation."""
     rng = np.random.default_rng(seed)
     rows = np.unique(triples[triples[:, 1] == target], axis=0)
@@ -133,13 +131,16 @@ def disease_holdout_split(triples: np.ndarray, target: int, num_entities: int, s
         raise ValueError(f"relation {target} has {len(diseases)} tail entities: too few to hold out {n} twice")
     valid = rows[np.isin(rows[:, 2], diseases[:n])]
     test = rows[np.isin(rows[:, 2], diseases[n:2 * n])]
-    return _finish(triples, target, valid, test, "disease-holdout", num_entities, rng, negatives_per_positive)
+    return _finish(triples, target, valid, test, "disease-holdout", num_entities, rng, negatives_per_positive,
+                   known_relations)
 
 
-def make_split(kind: str, triples: np.ndarray, target: int, num_entities: int, seed: int) -> Split:
-    """A split of ``kind`` ('random' or 'disease-holdout') of the target relation."""
+def make_split(kind: str, triples: np.ndarray, target: int, num_entities: int, seed: int,
+               known_relations: tuple[int, ...] = ()) -> Split:
+    """A split of ``kind`` ('random' or 'disease-holdout') of the target relation; ``known_relations``
+    (besides the target) also mark pairs as known treatments."""
     if kind == "random":
-        return random_split(triples, target, num_entities, seed)
+        return random_split(triples, target, num_entities, seed, known_relations=known_relations)
     if kind == "disease-holdout":
-        return disease_holdout_split(triples, target, num_entities, seed)
+        return disease_holdout_split(triples, target, num_entities, seed, known_relations=known_relations)
     raise ValueError(f"unknown split {kind!r}; choose from random, disease-holdout")

@@ -169,7 +169,7 @@ def train(data: TripleData, *, model: str = "rotate", text: str = "none", encode
           margin: float = 9.0, adversarial_temperature: float = 1.0, rho: float = 0.6, zeta2: float = 0.5,
           zeta3: float = 1.8, target_weight: int = 1, projection: str = "linear", num_layers: int = 2,
           num_bases: int = 8, text_kinds: list[str] | None = None, text_mask: str = "none",
-          blend: list[str] | None = None, device: str = "auto", seed: int = 0, runs_root: Path | str = Path("platform-data/runs"),
+          blend: list[str] | None = None, known_relations: list[str] | None = None, device: str = "auto", seed: int = 0, runs_root: Path | str = Path("platform-data/runs"),
           eval_every: int = 1, max_seconds: float | None = None, num_threads: int | None = None,
           progress: bool = False, extra_config: dict | None = None) -> TrainResult:
     """Train one KGE model (or build a baseline) on ``data`` and record it under ``runs_root/<run_id>/``.
@@ -182,7 +182,9 @@ def train(data: TripleData, *, model: str = "rotate", text: str = "none", encode
     them to entities of those kinds (e.g. ``["Compound", "Disease"]``); ``text_mask`` records how
     the caller masked the descriptions before encoding (``text_mask.MASKS``). ``blend`` names
     baselines to add to the trained model's score with weights chosen on validation MRR
-    (``blend.choose_weights``). ``max_seconds``
+    (``blend.choose_weights``). ``known_relations`` are relationship types whose pairs count as
+    known treatments besides the target (never written back as novel; their edges between a
+    held-out pair leave training). ``max_seconds``
     caps the training loop's time (checked after every batch). ``target_weight`` repeats the target's
     training edges that many times per epoch (see ``split.oversample``). Example::
 
@@ -202,7 +204,8 @@ def train(data: TripleData, *, model: str = "rotate", text: str = "none", encode
     elif target_idx is None:
         raise ValueError("a split by name needs a target relation; pass target= or a ready Split")
     else:
-        parts = make_split(split, data.triples, target_idx, data.num_entities, seed)
+        others = tuple(data.relation_index(r) for r in known_relations or () if r != target)
+        parts = make_split(split, data.triples, target_idx, data.num_entities, seed, known_relations=others)
     kinds = set(text_kinds) if text_kinds else None
     baseline = BASELINES.get(model)
     if baseline is None:
@@ -231,6 +234,7 @@ def train(data: TripleData, *, model: str = "rotate", text: str = "none", encode
               "adversarial_temperature": adversarial_temperature, "rho": rho, "zeta2": zeta2, "zeta3": zeta3,
               "target_weight": target_weight, "text_kinds": sorted(text_kinds) if text_kinds else None,
               "blend": sorted(blend) if blend else None,
+              "known_relations": sorted({target, *(known_relations or ())}) if target else None,
               "projection": projection, "num_layers": num_layers, "num_bases": num_bases,
               "device": str(dev), "seed": seed, "eval_every": eval_every, "max_seconds": max_seconds,
               "fingerprint": data.fingerprint, "num_entities": data.num_entities,

@@ -43,6 +43,11 @@ SPLITS = ("random", "disease-holdout")
               help="Optional R-GCN encoder over the training graph under the score function (every batch "
                    "runs the whole graph: large batches, see --batch-size).")
 @click.option("--target", default="TREATS_CtD", show_default=True, help="Relationship type to split and evaluate.")
+@click.option("--known-relations", default=None, metavar="TYPES",
+              help="Comma-separated relationship types whose pairs are known treatments besides --target: "
+                   "never written back as novel, and their edges between held-out pairs leave training.  "
+                   "[default: the types the loaders declare as treatments that the graph has: Hetionet "
+                   "TREATS_CtD; DRKG's DrugBank treats, GNBR T and Hetionet CtD; PrimeKG INDICATION]")
 @click.option("--split", "split_kind", type=click.Choice(SPLITS), default="random", show_default=True,
               help="random 80/10/10 of the target, or every target edge of 10% of diseases held out.")
 @click.option("--dim", type=click.IntRange(min=2), default=400, show_default=True, help="Entity width (reals).")
@@ -64,7 +69,7 @@ SPLITS = ("random", "disease-holdout")
 @graph_options
 @json_option
 def command(model: str, text: str, text_mask: str, text_kinds: str | None, blend: str | None, encoder: str,
-            target: str,
+            target: str, known_relations: str | None,
             split_kind: str, dim: int, epochs: int, negatives: int, batch_size: int | None, lr: float,
             target_weight: int, rho: float, max_minutes: float | None, device: str, seed: int, settings: Settings,
             as_json: bool) -> None:
@@ -104,6 +109,15 @@ def command(model: str, text: str, text_mask: str, text_kinds: str | None, blend
     if target not in data.relation_types:
         raise click.UsageError(f"--target {target!r} is not a relationship type of the graph; "
                                f"found: {', '.join(data.relation_types) or 'none'}")
+    if known_relations is None:
+        from repurpose.loaders import treatment_types
+
+        known = sorted(treatment_types() & set(data.relation_types))
+    else:
+        known = [k.strip() for k in known_relations.split(",") if k.strip()]
+        unknown = sorted(set(known) - set(data.relation_types))
+        if unknown:
+            raise click.UsageError(f"--known-relations: {', '.join(unknown)} not relationship types of the graph")
     kinds = [k.strip() for k in text_kinds.split(",") if k.strip()] if text_kinds else None
     if kinds and text == "none":
         warn("--text-kinds has no effect with --text none")
@@ -112,7 +126,7 @@ def command(model: str, text: str, text_mask: str, text_kinds: str | None, blend
         result = train(data, model=model, text=text, text_mask=text_mask, blend=peers, encoder=encoder,
                        target=target, split=split_kind, dim=dim, epochs=epochs, negatives=negatives,
                        batch_size=batch_size or DEFAULT_BATCH[encoder], lr=lr, target_weight=target_weight,
-                       rho=rho, device=device, text_kinds=kinds, seed=seed,
+                       rho=rho, device=device, text_kinds=kinds, seed=seed, known_relations=known,
                        runs_root=settings.data_dir / "runs", progress=True,
                        max_seconds=max_minutes * 60 if max_minutes else None)
     except ValueError as exc:

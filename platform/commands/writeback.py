@@ -19,7 +19,8 @@ PER_CHOICES = ("compound", "disease", "both")
               help="Whose top k: each compound's diseases, each disease's compounds, or the union of both.")
 @click.option("--min-score", type=float, default=None, help="Leave out pairs whose raw score is below this.")
 @click.option("--include-known", is_flag=True,
-              help="Also write pairs already linked by a curated TREATS_* edge (left out by default).")
+              help="Also write pairs already linked by an edge of the run's known-treatment types "
+                   "(left out by default).")
 @click.option("--dry-run", is_flag=True, help="Score and report, write nothing.")
 @click.option("--chunk-size", type=click.IntRange(min=1), default=4096, show_default=True,
               help="Compounds scored per block (memory: chunk x diseases scores).")
@@ -32,7 +33,7 @@ def command(run_id: str, top_k: int, per: str, min_score: float | None, include_
     """Write a run's predicted treatments as PREDICTED_TREATS edges.
 
     Scores every Compound x Disease pair of the run's vocabulary, leaves out known treatments
-    (the run's training data and the graph's current TREATS_* edges) unless --include-known,
+    (the run's known pairs and the graph's current edges of its known-treatment types) unless --include-known,
     keeps the top k, and writes (:Compound)-[:PREDICTED_TREATS {score, probability, rank,
     runId, ...}]->(:Disease) plus a (:ModelRun) node. Re-running replaces the run's edges
     atomically for readers; other runs are untouched. See docs/writeback.md.

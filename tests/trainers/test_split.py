@@ -1,4 +1,4 @@
-"""Splits never leak a held-out edge (or its reverse) into training, and hold out what they say."""
+"""Splits never leak a held-out pair into training (any relation, either direction), and hold out what they say."""
 
 from __future__ import annotations
 
@@ -23,11 +23,9 @@ def _graph(seed: int = 0) -> np.ndarray:
 
 def _assert_no_leak(split: Split) -> None:
     held = np.concatenate([split.valid, split.test])
-    train_triples = set(map(tuple, split.train.tolist()))
     train_pairs = {(h, t) for h, _, t in split.train.tolist()}
-    for h, r, t in held.tolist():
-        assert (h, r, t) not in train_triples
-        assert (t, h) not in train_pairs
+    for h, _, t in held.tolist():
+        assert (h, t) not in train_pairs and (t, h) not in train_pairs
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -38,9 +36,10 @@ def test_random_split_no_leak_and_sizes(seed: int) -> None:
     n = len(np.unique(triples[triples[:, 1] == TARGET], axis=0))
     assert len(split.valid) == len(split.test) == round(0.1 * n)
     assert (split.valid[:, 1] == TARGET).all() and (split.test[:, 1] == TARGET).all()
-    # every non-target edge that reverses no held-out pair stays in training
+    # every non-target edge between no held-out pair stays in training
+    held = {(a, c) for a, _, c in split.valid.tolist() + split.test.tolist()}
     assert (split.train[:, 1] == 2).sum() == (triples[:, 1] == 2).sum() - sum(
-        1 for h, r, t in triples.tolist() if r == 2 and (t, h) in {(a, c) for a, _, c in split.valid.tolist() + split.test.tolist()})
+        1 for h, r, t in triples.tolist() if r == 2 and ((h, t) in held or (t, h) in held))
     assert len(split.known) == n
 
 
@@ -71,8 +70,18 @@ def test_negatives_are_non_edges_and_split_round_trips(tmp_path) -> None:
 def test_remove_leaks_by_hand() -> None:
     train = np.array([[0, 1, 5], [5, 0, 0], [0, 0, 5], [5, 1, 0], [1, 1, 5]])
     held = np.array([[0, 1, 5]])
-    # drops the copy (0,1,5) and the reverses (5,0,0), (5,1,0); keeps (0,0,5) and (1,1,5)
-    np.testing.assert_array_equal(remove_leaks(train, held, 6), np.array([[0, 0, 5], [1, 1, 5]]))
+    # drops the copy (0,1,5), the other relation (0,0,5) and the reverses (5,0,0), (5,1,0); keeps (1,1,5)
+    np.testing.assert_array_equal(remove_leaks(train, held, 6), np.array([[1, 1, 5]]))
+
+
+def test_known_relations_mark_pairs_known_and_keep_them_out_of_negatives() -> None:
+    triples = _graph(0)
+    palliates = np.array([[0, 3, 70], [1, 3, 71]])  # a second treatment relation (3)
+    triples = np.concatenate([triples, palliates])
+    split = random_split(triples, TARGET, 80, 0, known_relations=(3,))
+    known = {tuple(p) for p in split.known.tolist()}
+    assert {(0, 70), (1, 71)} <= known
+    assert not {tuple(p) for part in split.negatives.values() for p in part.tolist()} & known
 
 
 def test_oversample_repeats_only_the_target_and_never_held_out_rows() -> None:
