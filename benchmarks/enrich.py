@@ -24,7 +24,7 @@ fake server's and the graph server's (`fake_ms`, `db_ms`), the mean number of re
 rate depends on the neighbours, the CPU cost much less (1000 / cpu_ms is what one free core gives).
 
 Targets (issue 5): >= 300 entities/s at 0 ms, >= 100 entities/s at 100 ms with concurrency 16,
->= 150 texts/s for embed. Reads /work/shared/data/text directly (allowed for benchmarks).
+>= 150 texts/s for embed. Reads ../shared/data/text directly (allowed for benchmarks).
 
     .venv/bin/python benchmarks/enrich.py [--json] [--skip-embed] [--concurrency 16] [--embed-n 500]
                                           [--precision auto|fp32|bf16]
@@ -52,7 +52,7 @@ from typing import Any, Iterator
 from repurpose.text_encoder import PRECISIONS  # light: torch loads only when encoding
 
 ROOT = Path(__file__).resolve().parents[1]
-TEXT = Path("/work/shared/data/text")
+TEXT = Path(__file__).resolve().parents[2] / "shared" / "data" / "text"  # ../shared/data from the repository
 TARGETS = {"llm-0ms": 300.0, "llm-100ms": 100.0, "embed-names": 150.0, "embed-descr": 150.0}
 COLUMNS = ["scenario", "items", "seconds", "rate", "unit", "target", "ok", "cpu_ms", "fake_ms", "db_ms", "in_flight",
            "tokens", "gflops", "precision", "load"]

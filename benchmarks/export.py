@@ -1,7 +1,7 @@
 """Benchmark: export full Hetionet (854,554 edges) from the embedded server for training.
 
 Starts its own server in a temporary data directory (stopped at the end), loads
-/work/shared/data/hetionet, then times the trainer's export (``export_graph``: one record of
+../shared/data/hetionet, then times the trainer's export (``export_graph``: one record of
 ``collect(a.id), collect(b.id)`` per relationship type, read raw) against the peer, the same query
 fetched row by row (``RETURN a.id, b.id``), in the same run; ``client_cpu_s`` is this process's share (Bolt
 decoding and indexing), the rest is the server. Target (issue 10): >= 100,000 edges/s.
@@ -29,7 +29,7 @@ from repurpose.loaders import load_dataset
 from repurpose.store import GraphStore, open_store
 from repurpose.trainers.export import export_graph, relationship_types
 
-DATA = Path("/work/shared/data/hetionet")
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "hetionet"  # ../shared/data from the repository
 
 
 def row_by_row(store: GraphStore) -> int:

@@ -1,7 +1,7 @@
 """Benchmark: load Hetionet (47,031 nodes, 854,554 edges) into a fresh embedded ArcadeDB server.
 
 Starts its own server in a temporary data directory (stopped at the end), loads
-/work/shared/data/hetionet with ``load_dataset``, and prints nodes/s, edges/s, wall time and
+../shared/data/hetionet with ``load_dataset``, and prints nodes/s, edges/s, wall time and
 peak memory (this process and the server, from /proc), and the CPU seconds each process used
 (an estimate of the wall time on an idle machine, since the CPU is shared). Target: <= 60 s on 2 cores.
 
@@ -32,7 +32,7 @@ from repurpose.loaders import LoadOptions, load_dataset
 from repurpose.loaders.writer import EDGE_MODES
 from repurpose.store import open_store
 
-DATA = Path("/work/shared/data/hetionet")
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "hetionet"  # ../shared/data from the repository
 
 
 def _peak_rss_mib(pid: int | None = None) -> float:

@@ -1,6 +1,6 @@
 """Graph-RAG benchmark: entity-linking accuracy and ``ask --no-llm`` latency on the full Hetionet.
 
-Loads /work/shared/data/hetionet (47,031 nodes, 854,554 edges of 19 types) into a fresh embedded
+Loads ../shared/data/hetionet (47,031 nodes, 854,554 edges of 19 types) into a fresh embedded
 ArcadeDB server in a temporary data directory with ``repurpose.loaders``, writes ``nameEmbedding`` vectors for the
 Compound and Disease nodes (so the embedding pass has something to search), then:
 
@@ -38,7 +38,7 @@ from repurpose.rag.linking import EntityLinker
 from repurpose.rag.pipeline import ask
 from repurpose.store import GraphStore
 
-HETIONET = Path("/work/shared/data/hetionet")
+HETIONET = Path(__file__).resolve().parents[2] / "shared" / "data" / "hetionet"  # ../shared/data from the repository
 AD = "Disease::DOID:10652"
 
 #: (phrasing, expected id, category). Written by hand; ids checked against hetionet-v1.0-nodes.tsv.

@@ -25,7 +25,7 @@ from repurpose.cli_support import format_table
 from repurpose.trainers.data import read_nodes_and_edges
 from repurpose.trainers.relational_conv import RelationalBasisConv, RelationPairs, both_directions
 
-DATA = Path("/work/shared/data/hetionet")
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "hetionet"  # ../shared/data from the repository
 
 
 def best_times(layer, x: torch.Tensor, repeats: int) -> tuple[float, float]:

@@ -2,7 +2,7 @@
 
 They are evidence to check novel predictions against, never curated ``TREATS_*`` edges, so
 write-back does not leave them out. Input: a TSV with ``doid_id`` and ``drugbank_id`` columns
-(optional ``category``), as /work/shared/data/indications/drugcentral-indications.tsv; ids
+(optional ``category``), as ../shared/data/indications/drugcentral-indications.tsv; ids
 become Hetionet's ``Disease::DOID:...`` and ``Compound::DB...``. MERGE makes a re-run a no-op.
 """
 

@@ -25,7 +25,7 @@ def command(path: Path, source: str, settings: Settings, as_json: bool) -> None:
 
     \b
     Example:
-      platform indications /work/shared/data/indications/drugcentral-indications.tsv
+      platform indications ../shared/data/indications/drugcentral-indications.tsv
     """
     from repurpose.indications import load_indications
 
