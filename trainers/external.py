@@ -128,7 +128,8 @@ def validate_run(run: Any, pair_file: PairFile, heads: np.ndarray, tails: np.nda
     prior = degree_prior(treated, len(run.entity_ids)).astype(np.float32)
     prior_scores = prior[grid_h] + prior[grid_t]
     h, t, y = grid_h[keep], grid_t[keep], labels[keep]
+    untreated = prior[h] == 0
     return {"run_id": run.run_id, "pairs_file": pair_file.to_dict(),
             "file_pairs_trained_on": int(labels.sum() - y.sum()),
-            "model": validation_metrics(scores[keep], y, h, t, top_fraction, top_k),
-            "degree_prior": validation_metrics(prior_scores[keep], y, h, t, top_fraction, top_k)}
+            "model": validation_metrics(scores[keep], y, h, t, top_fraction, top_k, untreated),
+            "degree_prior": validation_metrics(prior_scores[keep], y, h, t, top_fraction, top_k, untreated)}

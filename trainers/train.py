@@ -1,12 +1,13 @@
 """The one training entry, ``train()``: seeded, recorded in a run directory, returns a TrainResult.
 
-Defaults follow docs/ARCHITECTURE.md (LLaDR: rho 0.6, zeta2 0.5, zeta3 1.8; 128 negatives,
-batch 512, dim 400, Adam 1e-4); loss = zeta3 * (L_pos + L_neg) / 2 + anchor, with
+Defaults follow the LLaDR paper (rho 0.6, zeta2 0.5, zeta3 1.8; 128 negatives, batch 512,
+dim 400, Adam 1e-4); loss = zeta3 * (L_pos + L_neg) / 2 + anchor, with
 self-adversarial negative sampling over chunk-shared negatives and sparse embedding gradients
 (updated row-wise by ``optim.RowAdam``).
 The run directory holds config.json, vocab.json, split.npz, model.pt, metrics.json,
 results.json, loss.png and validation_mrr.png; the model kept is the one of the best
-validation MRR (checked every ``eval_every`` epochs).
+validation MRR (checked every ``eval_every`` epochs). Baselines (``baselines.BASELINES``) skip
+the training loop and are saved alike.
 """
 
 from __future__ import annotations

@@ -86,11 +86,20 @@ def enrichment(selected: np.ndarray, labels: np.ndarray) -> dict[str, float]:
 
 
 def validation_metrics(scores: np.ndarray, labels: np.ndarray, compounds: np.ndarray, diseases: np.ndarray,
-                       top_fraction_of_pairs: float = 0.01, top_k_per_disease: int = 50) -> dict:
-    """Every figure of the protocol for one score over the unseen pairs (parallel arrays)."""
+                       top_fraction_of_pairs: float = 0.01, top_k_per_disease: int = 50,
+                       untreated: np.ndarray | None = None) -> dict:
+    """Every figure of the protocol for one score over the unseen pairs (parallel arrays).
+
+    ``untreated`` (per pair: its compound has no training treatment) adds, for each disease's top
+    k, the share of picks that go to such compounds and how many distinct compounds are picked.
+    """
     scores, labels = np.asarray(scores, float), np.asarray(labels, bool)
     within_disease, n_diseases = grouped_auroc(scores, labels, diseases)
     within_compound, n_compounds = grouped_auroc(scores, labels, compounds)
+    per_disease = top_per_group(scores, diseases, top_k_per_disease)
+    spread = {} if untreated is None else {
+        "untreated_share": float(np.asarray(untreated, bool)[per_disease].mean()) if per_disease.any() else 0.0,
+        "distinct_compounds": int(len(np.unique(np.asarray(compounds)[per_disease])))}
     return {"pairs": int(len(labels)), "positives": int(labels.sum()),
             "auroc": auroc(scores, labels), "auprc": auprc(scores, labels),
             "auprc_chance": float(labels.mean()) if len(labels) else float("nan"),
@@ -98,8 +107,7 @@ def validation_metrics(scores: np.ndarray, labels: np.ndarray, compounds: np.nda
             "within_compound_auroc": within_compound, "compounds_scored": n_compounds,
             "top_fraction": {"fraction": top_fraction_of_pairs,
                              **enrichment(top_fraction(scores, top_fraction_of_pairs), labels)},
-            "top_per_disease": {"k": top_k_per_disease,
-                                **enrichment(top_per_group(scores, diseases, top_k_per_disease), labels)}}
+            "top_per_disease": {"k": top_k_per_disease, **enrichment(per_disease, labels), **spread}}
 
 
 def degree_prior(train_pairs: np.ndarray, num_entities: int) -> np.ndarray:

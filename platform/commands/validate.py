@@ -79,6 +79,8 @@ def validation_table(result: dict) -> str:
     for key, label in (("top_fraction", f"top {model['top_fraction']['fraction']:.0%} of pairs"),
                        ("top_per_disease", f"top {model['top_per_disease']['k']} per disease")):
         for who, block in (("run", model[key]), ("degree prior", prior[key])):
+            spread = (f"; {block['untreated_share']:.0%} to compounds that treat nothing, "
+                      f"{block['distinct_compounds']} compounds") if "untreated_share" in block else ""
             lines.append(f"{label + ', ' + who:<26} {block['positives']:>5} of {block['selected']:<7,} "
-                         f"fold {block['fold']:.1f}, p {block['p_value']:.2g}")
+                         f"fold {block['fold']:.1f}, p {block['p_value']:.2g}{spread}")
     return "\n".join(lines)

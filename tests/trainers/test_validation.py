@@ -32,6 +32,10 @@ def test_hand_worked_figures():
     assert top["p_value"] == pytest.approx(1 - 3 / 15)
     # best per disease: .9 (positive) and .6 (negative)
     assert (m["top_per_disease"]["positives"], m["top_per_disease"]["selected"]) == (1, 2)
+    spread = validation_metrics(SCORES, LABELS, COMPOUNDS, DISEASES, top_k_per_disease=1,
+                                untreated=COMPOUNDS == 8)["top_per_disease"]
+    # picks: pair 0 (compound 7) and pair 3 (compound 8, untreated)
+    assert (spread["untreated_share"], spread["distinct_compounds"]) == (0.5, 2)
 
 
 def test_groups_with_one_class_are_skipped():
