@@ -241,20 +241,21 @@ def one_run(data, model: str, text: str, split: str, seed: int, seconds: float, 
 
 
 def _fmt(values: list[float]) -> str:
+    digits = 0 if all(float(v).is_integer() for v in values) else 3
     if len(values) == 1:
-        return f"{values[0]:.3f}"
-    return f"{statistics.mean(values):.3f} ± {statistics.stdev(values):.3f}"
+        return f"{values[0]:.{digits}f}"
+    return f"{statistics.mean(values):.{digits}f} ± {statistics.stdev(values):.{digits}f}"
 
 
 def table(rows: list[dict]) -> str:
     """Markdown table: one line per (split, model, text), mean ± std over seeds."""
     keys = ("tail_mrr", "head_mrr", "mean_mrr", "hits_at_10", "auroc", "dc_auroc", "dc_within_disease_auroc",
-            "dc_top50_fold")
+            "dc_top50_hits")
     groups: dict[tuple, list[dict]] = {}
     for row in rows:
         groups.setdefault((row["split"], row["model"], row["text"]), []).append(row)
     lines = ["| split | model | text | seeds | tail MRR | head MRR | mean MRR | Hits@10 | AUROC | DrugCentral AUROC "
-             "| within-disease AUROC | top-50 fold |",
+             "| within-disease AUROC | top-50 hits |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for (split, model, text), group in sorted(groups.items()):
         cells = [_fmt([g[k] for g in group if g.get(k) is not None]) if any(g.get(k) is not None for g in group)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from helpers import last_json, run_cli
 from repurpose.config import Settings
+from repurpose.report import number
 from repurpose.store import GraphStore
 
 
@@ -23,7 +24,8 @@ def test_report_of_a_written_run(slice_store: GraphStore, run_id: str, settings:
     # Self-contained: no scripts, stylesheets or images fetched from anywhere.
     assert "<script" not in page and "<link" not in page and not re.search(r"(src|href)=\"https?:", page)
     metrics = json.loads((Path(settings.data_dir) / "runs" / run_id / "metrics.json").read_text())
-    assert f"{metrics['test']['filtered']['mrr']:.4f}" in page
+    assert f'<td class="num">{number(metrics["test"]["filtered"]["mrr"])}</td>' in page
+    assert "<th>AUROC</th><th>AUPRC</th>" in page  # classification metrics in their own labelled table
     assert page.count("<svg") >= 3  # loss, validation MRR, score histogram (+ probabilities)
     edges = slice_store.read("MATCH ()-[p:PREDICTED_TREATS {runId: $r}]->() RETURN count(p) AS n", r=run_id)[0]["n"]
     assert f"Predictions ({edges} edges)" in page
@@ -36,6 +38,12 @@ def test_report_of_a_written_run(slice_store: GraphStore, run_id: str, settings:
         section = page.split(f"<h3>{html.escape(row['disease'])}</h3>", 1)[1]
         first = re.search(r"<tr class=\"(\w+)\"><td>1</td><td>([^<]*)</td>", section)
         assert first and first.group(2) == html.escape(row["best"]) and first.group(1) == "novel"
+
+
+def test_numbers_are_formatted_for_people() -> None:
+    assert (number(68426.1377), number(1141.4805), number(0.38012), number(12.345), number(3.2e-7)) == \
+        ("68,426", "1,141", "0.380", "12.3", "3.2e-07")
+    assert number(float("nan")) == "—"
 
 
 def test_report_without_graph_and_unknown_run(run_id: str, cli_env: dict, tmp_path: Path) -> None:
