@@ -15,12 +15,14 @@ Models: the KGE scores (transe, distmult, rotate, complex, rgcn_rotate) and the 
 DrugCentral's indications it never trained on (``trainers/external.py``, Rephetio's protocol).
 
 --quick: edges touching a Compound or Disease only (~95k of 854k), DistMult and RotatE, seed 0,
-60 s of training per run. Full: every edge type, RotatE/TransE/DistMult/R-GCN+RotatE, seeds
-0/1/2, up to 10 minutes per run, batches of 1,024 positives (32,768 for R-GCN+RotatE, which
-runs the whole graph every batch). --rho and --zeta2 set LLaDR's mix and anchor weight;
+60 s of training per run. Full: every edge type, the peers and RotatE/TransE/DistMult/R-GCN+RotatE,
+seeds 0/1/2, up to 10 minutes per run, batches of 1,024 positives (32,768 for R-GCN+RotatE, which
+runs the whole graph every batch). --blend adds a row per trained run: the model blended with its
+peers (``trainers/blend.py``). --rho and --zeta2 set LLaDR's mix and anchor weight;
 --name-kinds all gives every node a name vector, as `platform embed` does by default. Each run
-prints one JSON line (with the validation MRR of every epoch); --json prints one summary
-object last; the table reports mean +/- std over seeds.
+prints one JSON line (with the validation MRR of every epoch; --out appends it to a JSONL file);
+--json prints one summary object last; the table reports mean +/- std over seeds, then the
+per-seed change of mean MRR against no text.
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/hetionet_ctd.py --quick
 """
@@ -275,15 +277,16 @@ def paired_gains(rows: list[dict], base: str = "none") -> str:
                        and (split, model, base, s) in by_key)
         if seeds:
             gains = [by_key[(split, model, text, s)] / by_key[(split, model, base, s)] - 1 for s in seeds]
-            lines.append(f"{split} {model} {text} vs {base}: " + ", ".join(f"seed {s} {g:+.0%}" for s, g in zip(seeds, gains))
-                         + f" (mean {statistics.mean(gains):+.0%})")
+            per_seed = ", ".join(f"seed {s} {g:+.0%}" for s, g in zip(seeds, gains))
+            lines.append(f"{split} {model} {text} vs {base}: {per_seed} (mean {statistics.mean(gains):+.0%})")
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small graph, 2 models, 1 seed, 60 s per run")
-    parser.add_argument("--models", help="comma-separated (degree, text-cosine, rotate, transe, distmult, complex, rgcn_rotate)")
+    parser.add_argument("--models",
+                        help="comma-separated (degree, text-cosine, rotate, transe, distmult, complex, rgcn_rotate)")
     parser.add_argument("--texts", default="none,curated,llm,llm-masked")
     parser.add_argument("--splits", default="random,disease-holdout")
     parser.add_argument("--seeds", help="comma-separated seeds")
@@ -304,7 +307,8 @@ def main() -> None:
                         help="also report each trained model blended with its peers (weights chosen on validation)")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    models = (args.models or ("distmult,rotate" if args.quick else "degree,text-cosine,rotate,transe,distmult,rgcn_rotate")).split(",")
+    full = "degree,text-cosine,rotate,transe,distmult,rgcn_rotate"
+    models = (args.models or ("distmult,rotate" if args.quick else full)).split(",")
     seeds = [int(s) for s in (args.seeds or ("0" if args.quick else "0,1,2")).split(",")]
     seconds = args.seconds or (60.0 if args.quick else 600.0)
     data, names = load_graph(args.quick)

@@ -78,5 +78,13 @@ def test_masked_training_and_validation(slice_store, cli_env, settings) -> None:
     wrong = run_cli("validate", "--run", degree["run_id"], "--pairs", str(SLICE / "drugcentral-indications.tsv"),
                     "--id-columns", "drug,nope", env=cli_env)
     assert wrong.returncode == 1 and "no column nope" in wrong.stderr and "drugcentral-indications.tsv" in wrong.stderr
+    blended = run_cli("train", "--model", "distmult", "--text", "llm", "--text-mask", "partners", "--blend",
+                      "degree,text-cosine", "--dim", "16", "--epochs", "2", "--json", env=cli_env)
+    assert blended.returncode == 0, blended.stderr
+    blend_run = last_json(blended.stdout)
+    assert set(blend_run["blend"]) == {"distmult", "degree", "text-cosine"}
+    wrote = run_cli("writeback", "--run", blend_run["run_id"], "--top-k", "5", "--json", env=cli_env)
+    assert wrote.returncode == 0, wrote.stderr
+    assert last_json(wrote.stdout)["edges"] > 0
     no_text = run_cli("train", "--model", "degree", "--text-mask", "partners", env=cli_env)
     assert no_text.returncode == 2 and "--text-mask needs a text mode" in no_text.stderr
