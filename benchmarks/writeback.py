@@ -69,7 +69,7 @@ class RandomRun:
         heads = torch.as_tensor(heads)
         return self.emb.score_tails(heads, torch.zeros_like(heads), torch.as_tensor(tails))
 
-    def validation_scores(self) -> tuple[np.ndarray, np.ndarray]:
+    def calibration_data(self) -> tuple[np.ndarray, np.ndarray, float]:
         """Scores of 1,000 random pairs; the top tenth labelled true (a random model has no real labels)."""
         rng = np.random.default_rng(self.seed)
         h = rng.integers(0, self.compounds, 1000)
@@ -77,7 +77,8 @@ class RandomRun:
         import torch
 
         s = self.emb.score_triples(torch.as_tensor(h), torch.zeros(1000, dtype=torch.long), torch.as_tensor(t)).numpy()
-        return s, (s >= np.quantile(s, 0.9)).astype(int)
+        labels = (s >= np.quantile(s, 0.9)).astype(int)
+        return s, labels, float(labels.mean())
 
 
 def _peak_mb() -> float:

@@ -52,7 +52,7 @@ class RunLike(Protocol):
 
     def score(self, heads: Any, tails: Any, relation: int | None = None) -> Any: ...
 
-    def validation_scores(self) -> tuple[np.ndarray, np.ndarray]: ...
+    def calibration_data(self) -> tuple[np.ndarray, np.ndarray, float]: ...
 
 
 class RunNotFound(InputError):
@@ -182,7 +182,7 @@ def plan(run: RunLike, store: GraphStore, *, top_k: int = 50, per: str = "compou
     """Check the run against the graph, score every Compound x Disease pair, keep the top k, calibrate."""
     import time
 
-    from repurpose.trainers.calibrate import fit_platt
+    from repurpose.trainers.calibrate import fit_platt, with_base_rate
     from repurpose.trainers.predict import top_k as select_top_k
 
     t0 = time.perf_counter()
@@ -205,9 +205,10 @@ def plan(run: RunLike, store: GraphStore, *, top_k: int = 50, per: str = "compou
         excluded = np.array(sorted(pairs), np.int64).reshape(-1, 2)
     t1 = time.perf_counter()
     try:
-        calibration = fit_platt(*run.validation_scores())
+        scores, labels, base_rate = run.calibration_data()
+        calibration = with_base_rate(fit_platt(scores, labels), base_rate)
     except ValueError as exc:
-        raise InputError(f"run {run.run_id}: cannot calibrate probabilities on its validation split ({exc})") from None
+        raise InputError(f"run {run.run_id}: cannot calibrate probabilities on its test split ({exc})") from None
     t2 = time.perf_counter()
     selection = select_top_k(run.score, compounds, diseases, k=top_k, per=per, exclude=excluded,
                              min_score=min_score, chunk_size=chunk_size)

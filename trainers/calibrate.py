@@ -1,15 +1,17 @@
-"""Probability calibration of raw model scores: Platt scaling fitted on the validation split.
+"""Probability calibration of raw model scores: Platt scaling with a base-rate correction.
 
 Raw KGE scores are on each model's own scale (negative distances for TransE/RotatE, unbounded
 products for DistMult/ComplEx), so runs cannot be compared by score. Platt scaling (Platt 1999,
 "Probabilistic outputs for support vector machines") fits ``p = sigmoid(a * s + b)`` on held-out
 (score, label) pairs, with the smoothed targets Platt recommends so that a perfectly separated
-validation set still gives finite ``a`` and ``b``. Pure numpy: no I/O, no torch.
+set still gives finite ``a`` and ``b``. The pairs are sampled (a few negatives per positive), so
+``with_base_rate`` shifts the intercept from the sample's odds to the real share of true pairs
+(the standard prior-shift correction). Pure numpy: no I/O, no torch.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
@@ -23,6 +25,7 @@ class Calibration:
     n_pos: int = 0
     n_neg: int = 0
     method: str = "platt"
+    base_rate: float | None = None  # share of true pairs the intercept was shifted to (None: the sample's)
 
     def __call__(self, scores: np.ndarray) -> np.ndarray:
         """Calibrated probabilities in (0, 1), same shape as ``scores``."""
@@ -82,3 +85,15 @@ def fit_platt(scores: np.ndarray, labels: np.ndarray, max_iter: int = 100, tol: 
             break
         current = new
     return Calibration(slope=a / sd, intercept=b - a * mu / sd, n_pos=n_pos, n_neg=n_neg)
+
+
+def with_base_rate(calibration: Calibration, base_rate: float) -> Calibration:
+    """The same fit with its intercept moved from the sample's odds (n_pos : n_neg) to ``base_rate``'s.
+
+    logit(p) = a * s + b was fitted where positives made n_pos / (n_pos + n_neg) of the pairs; among
+    all pairs they make ``base_rate``, so b gains log(base odds) - log(sample odds).
+    """
+    if not 0.0 < base_rate < 1.0:
+        raise ValueError(f"base rate must lie strictly between 0 and 1, got {base_rate}")
+    shift = np.log(base_rate / (1.0 - base_rate)) - np.log(calibration.n_pos / calibration.n_neg)
+    return replace(calibration, intercept=calibration.intercept + float(shift), base_rate=base_rate)

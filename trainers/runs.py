@@ -13,7 +13,7 @@ from repurpose.trainers.blend import Blend
 from repurpose.trainers.evaluate import classification_scores
 from repurpose.trainers.model import Embeddings
 from repurpose.trainers.scores import make_interaction
-from repurpose.trainers.split import Split
+from repurpose.trainers.split import Split, sample_non_edges
 
 
 @dataclass
@@ -50,10 +50,29 @@ class LoadedRun:
                for part in heads.split(batch_size)]
         return torch.cat(out) if out else torch.empty(0, len(tails))
 
-    def validation_scores(self) -> tuple[np.ndarray, np.ndarray]:
-        """(scores, labels) on the validation split: positives + sampled negatives, for probability calibration."""
-        return classification_scores(self.embeddings, self.split.valid, self.split.negatives["valid"],
-                                     self._relation(None))
+    def calibration_data(self, negatives_per_positive: int = 10) -> tuple[np.ndarray, np.ndarray, float]:
+        """(scores, labels, base rate) for probability calibration.
+
+        Positives: the test edges, which chose nothing (the validation edges chose the checkpoint
+        and any blend weights). Negatives: ``negatives_per_positive`` non-edges each, drawn from
+        every entity of the target's head kinds (compounds that treat nothing included) and the
+        test edges' tails, seeded by the run's seed. Base rate: the known pairs' share of all
+        head x tail candidate pairs.
+        """
+        known = self.split.known
+        kinds = self.entity_kinds
+        head_kinds = {kinds[i] for i in np.unique(known[:, 0]).tolist()} if kinds else set()
+        tail_kinds = {kinds[i] for i in np.unique(known[:, 1]).tolist()} if kinds else set()
+        heads = np.array([i for i, k in enumerate(kinds) if k in head_kinds]) if kinds else np.unique(known[:, 0])
+        tails = np.array([i for i, k in enumerate(kinds) if k in tail_kinds]) if kinds else np.unique(known[:, 1])
+        n = len(self.entity_ids)
+        known_keys = set((known[:, 0] * n + known[:, 1]).tolist())
+        test = self.split.test
+        rng = np.random.default_rng(int(self.config.get("seed", 0)))
+        negatives = sample_non_edges(heads, np.unique(test[:, 2]), known_keys, negatives_per_positive * len(test),
+                                     n, rng)
+        scores, labels = classification_scores(self.embeddings, test, negatives, self._relation(None))
+        return scores, labels, len(known) / (len(heads) * len(tails))
 
 
 def load_run(run_dir_or_id: str | Path, runs_root: Path | None = None) -> LoadedRun:

@@ -91,7 +91,8 @@ def sample_non_edges(heads: np.ndarray, tails: np.ndarray, known: set[int], coun
                      rng: np.random.Generator) -> np.ndarray:
     """``count`` distinct (head, tail) pairs drawn uniformly from heads x tails, none in ``known``."""
     out: dict[int, None] = {}
-    capacity = len(heads) * len(tails) - len(known)
+    grid = (np.asarray(heads, np.int64)[:, None] * num_entities + np.asarray(tails, np.int64)[None, :]).ravel()
+    capacity = len(grid) - int(np.isin(grid, np.fromiter(known, np.int64, len(known))).sum())
     count = min(count, max(capacity, 0))
     while len(out) < count:
         h = rng.choice(heads, size=2 * count)

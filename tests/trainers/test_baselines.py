@@ -96,3 +96,14 @@ def test_a_blend_is_chosen_on_validation_and_reloads(tmp_path):
     torch.testing.assert_close(run.score(compounds, diseases), manual)
     with pytest.raises(ValueError, match="only a trained model blends"):
         train(data, model="degree", target="TREATS_CtD", runs_root=tmp_path, blend=["degree"])
+
+
+def test_calibration_uses_the_test_edges_and_every_compound(tmp_path):
+    result = train(_data(), model="degree", target="TREATS", split=_split(), runs_root=tmp_path, device="cpu")
+    run = load_run(result.run_dir)
+    scores, labels, base_rate = run.calibration_data()
+    # test edge c1 -> d2; the only non-edge to d2 left is c0 -> d2 (c2 -> d2 is the validation edge)
+    assert labels.tolist() == [1.0, 0.0]
+    expected = run.score(np.array([1, 0]), np.array([5])).numpy().ravel()
+    np.testing.assert_allclose(scores, expected)
+    assert base_rate == pytest.approx(5 / 9)  # 5 known pairs among 3 compounds x 3 diseases

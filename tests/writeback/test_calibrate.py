@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from repurpose.trainers.calibrate import fit_platt
+from repurpose.trainers.calibrate import fit_platt, with_base_rate
 
 
 def test_recovers_the_log_odds_of_two_gaussians() -> None:
@@ -31,3 +31,18 @@ def test_needs_both_classes_and_matching_lengths() -> None:
         fit_platt(np.array([1.0, 2.0]), np.array([1, 1]))
     with pytest.raises(ValueError, match="labels"):
         fit_platt(np.array([1.0, 2.0]), np.array([1]))
+
+
+def test_base_rate_moves_the_intercept_from_the_sample_odds() -> None:
+    # Fitted on 1 positive : 4 negatives (odds 0.25); the same Gaussians at a 1 : 99 base rate have
+    # log-odds 3*s - 1.5 + log(1/99) in the standardised units above.
+    rng = np.random.default_rng(0)
+    scores = np.r_[rng.normal(2, 1, 4000), rng.normal(-1, 1, 16000)]
+    labels = np.r_[np.ones(4000), np.zeros(16000)]
+    fitted = fit_platt(scores, labels)
+    shifted = with_base_rate(fitted, 0.01)
+    assert shifted.slope == fitted.slope and shifted.base_rate == 0.01
+    assert shifted.intercept - fitted.intercept == pytest.approx(np.log(1 / 99) - np.log(0.25))
+    assert shifted.intercept == pytest.approx(-1.5 + np.log(1 / 99), abs=0.2)
+    with pytest.raises(ValueError, match="base rate"):
+        with_base_rate(fitted, 0.0)
