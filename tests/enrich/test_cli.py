@@ -79,7 +79,7 @@ def test_from_file_reports_unknown_ids_and_bad_lines(store, seed, compounds, cli
 def test_ctrl_c_then_rerun_resumes(store, seed, compounds, cli_env, cache):
     seed(compounds[:30])
     args = ("enrich", *cache, "--label", "Compound", "--concurrency", "2")
-    with FakeOpenAI(latency=0.2) as fake:
+    with FakeOpenAI(latency=0.5) as fake:  # 24 answers still due at Ctrl-C take >= 6 s: room for a busy machine
         env = {k: v for k, v in os.environ.items() if not k.startswith("PLATFORM_")}
         env.update({**cli_env, **NO_KEY, **fake.env()})
         proc = subprocess.Popen([PLATFORM, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
