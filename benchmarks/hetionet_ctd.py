@@ -164,9 +164,9 @@ def drugcentral(data):
 
 def external_figures(run, pairs) -> dict:
     """DrugCentral validation of a loaded run (and its degree prior), flattened for a row."""
-    from repurpose.trainers.external import target_sides, validate_run
+    from repurpose.trainers.external import validate_run
 
-    got = validate_run(run, pairs, *target_sides(run))
+    got = validate_run(run, pairs, *run.candidates())
     out = {}
     for who, prefix in (("model", "dc"), ("degree_prior", "dc_prior")):
         m = got[who]

@@ -95,20 +95,6 @@ def read_pairs(path: Path, entity_ids: list[str], heads: np.ndarray, tails: np.n
     return PairFile(path, (header[head_col], header[tail_col]), unique, len(body), unmatched)
 
 
-def target_sides(run: Any) -> tuple[np.ndarray, np.ndarray]:
-    """(head candidates, tail candidates): every entity of the kinds on each side of the target's pairs."""
-    known = run.split.known
-    if not len(known):
-        raise InputError(f"run {run.run_id} has no target pairs to validate against")
-    kinds = run.entity_kinds
-    if not kinds:
-        return np.unique(known[:, 0]), np.unique(known[:, 1])
-    head_kinds = {kinds[i] for i in np.unique(known[:, 0]).tolist()}
-    tail_kinds = {kinds[i] for i in np.unique(known[:, 1]).tolist()}
-    return (np.array([i for i, k in enumerate(kinds) if k in head_kinds], np.int64),
-            np.array([i for i, k in enumerate(kinds) if k in tail_kinds], np.int64))
-
-
 def validate_run(run: Any, pair_file: PairFile, heads: np.ndarray, tails: np.ndarray,
                  top_fraction: float = 0.01, top_k: int = 50) -> dict[str, Any]:
     """The run's and the degree prior's validation figures over every (head, tail) pair it did not train on."""

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from repurpose.errors import InputError
 from repurpose.trainers.blend import Blend
 from repurpose.trainers.evaluate import classification_scores
 from repurpose.trainers.model import Embeddings
@@ -50,6 +51,19 @@ class LoadedRun:
                for part in heads.split(batch_size)]
         return torch.cat(out) if out else torch.empty(0, len(tails))
 
+    def candidates(self) -> tuple[np.ndarray, np.ndarray]:
+        """(heads, tails): every entity of the kinds on each side of the run's known target pairs."""
+        known = self.split.known
+        if not len(known):
+            raise InputError(f"run {self.run_id} has no known target pairs to take candidates from")
+        kinds = self.entity_kinds
+        if not kinds:
+            return np.unique(known[:, 0]), np.unique(known[:, 1])
+        head_kinds = {kinds[i] for i in np.unique(known[:, 0]).tolist()}
+        tail_kinds = {kinds[i] for i in np.unique(known[:, 1]).tolist()}
+        return (np.array([i for i, k in enumerate(kinds) if k in head_kinds], np.int64),
+                np.array([i for i, k in enumerate(kinds) if k in tail_kinds], np.int64))
+
     def calibration_data(self, negatives_per_positive: int = 10) -> tuple[np.ndarray, np.ndarray, float]:
         """(scores, labels, base rate) for probability calibration.
 
@@ -60,11 +74,7 @@ class LoadedRun:
         head x tail candidate pairs.
         """
         known = self.split.known
-        kinds = self.entity_kinds
-        head_kinds = {kinds[i] for i in np.unique(known[:, 0]).tolist()} if kinds else set()
-        tail_kinds = {kinds[i] for i in np.unique(known[:, 1]).tolist()} if kinds else set()
-        heads = np.array([i for i, k in enumerate(kinds) if k in head_kinds]) if kinds else np.unique(known[:, 0])
-        tails = np.array([i for i, k in enumerate(kinds) if k in tail_kinds]) if kinds else np.unique(known[:, 1])
+        heads, tails = self.candidates()
         n = len(self.entity_ids)
         known_keys = set((known[:, 0] * n + known[:, 1]).tolist())
         test = self.split.test

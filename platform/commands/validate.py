@@ -50,11 +50,11 @@ def command(run_id: str, pairs_path: str, id_columns: str | None, top_fraction: 
     """
     from pathlib import Path
 
-    from repurpose.trainers.external import read_pairs, target_sides, validate_run
+    from repurpose.trainers.external import read_pairs, validate_run
     from repurpose.writeback import open_run
 
     run = open_run(run_id, settings)
-    heads, tails = target_sides(run)
+    heads, tails = run.candidates()
     pair_file = read_pairs(Path(pairs_path), run.entity_ids, heads, tails, _columns(id_columns))
     result = validate_run(run, pair_file, heads, tails, top_fraction, top_k)
     (run.run_dir / "validation.json").write_text(json.dumps(result, indent=2))
