@@ -98,15 +98,11 @@ def read_pairs(path: Path, entity_ids: list[str], heads: np.ndarray, tails: np.n
 def validate_run(run: Any, pair_file: PairFile, heads: np.ndarray, tails: np.ndarray,
                  top_fraction: float = 0.01, top_k: int = 50) -> dict[str, Any]:
     """The run's and the degree prior's validation figures over every (head, tail) pair it did not train on."""
-    n_t = len(tails)
-    train = run.split.train
-    seen = set((train[:, 0] * len(run.entity_ids) + train[:, 2]).tolist())
-    seen |= set((train[:, 2] * len(run.entity_ids) + train[:, 0]).tolist())
-    grid_h = np.repeat(heads, n_t)
-    grid_t = np.tile(tails, len(heads))
-    keep = ~np.isin(grid_h * len(run.entity_ids) + grid_t, np.fromiter(seen, np.int64, len(seen)))
-    positives = set((pair_file.pairs[:, 0] * len(run.entity_ids) + pair_file.pairs[:, 1]).tolist())
-    labels = np.isin(grid_h * len(run.entity_ids) + grid_t, np.fromiter(positives, np.int64, len(positives)))
+    n, train = len(run.entity_ids), run.split.train
+    grid_h, grid_t = np.repeat(heads, len(tails)), np.tile(tails, len(heads))
+    keys = grid_h * n + grid_t
+    keep = ~np.isin(keys, np.r_[train[:, 0] * n + train[:, 2], train[:, 2] * n + train[:, 0]])
+    labels = np.isin(keys, pair_file.pairs[:, 0] * n + pair_file.pairs[:, 1])
     scores = run.score(torch.as_tensor(heads), torch.as_tensor(tails)).numpy().reshape(-1)
     target = run.relation_types.index(run.target_relation)
     treated = train[train[:, 1] == target][:, [0, 2]]
