@@ -34,7 +34,7 @@ def _columns(value: str | None) -> tuple[str, str] | None:
 @json_option
 def command(run_id: str, pairs_path: str, id_columns: str | None, top_fraction: float, top_k: int,
             settings: Settings, as_json: bool) -> None:
-    """Validate RUN on external compound-disease pairs it never trained on.
+    """Validate a run (--run) on external compound-disease pairs it never trained on.
 
     Every compound x disease pair without a training edge between the two is scored; the file's
     pairs are the positives, all other unseen pairs the negatives. Reports AUROC, AUROC within
