@@ -79,10 +79,13 @@ def test_from_file_reports_unknown_ids_and_bad_lines(store, seed, compounds, cli
 def test_ctrl_c_then_rerun_resumes(store, seed, compounds, cli_env, cache):
     seed(compounds[:30])
     args = ("enrich", *cache, "--label", "Compound", "--concurrency", "2")
-    with FakeOpenAI(latency=0.5) as fake:  # 24 answers still due at Ctrl-C take >= 6 s: room for a busy machine
+    with FakeOpenAI(latency=0.2) as fake:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PLATFORM_")}
         env.update({**cli_env, **NO_KEY, **fake.env()})
-        proc = subprocess.Popen([PLATFORM, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # A Ctrl-C reaches a foreground command: undo an ignored SIGINT inherited from a background job
+        # (a shell starts `cmd &` with SIGINT ignored, and Python then installs no KeyboardInterrupt).
+        proc = subprocess.Popen([PLATFORM, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         deadline = time.monotonic() + 120
         while sum(r.status == 200 for r in fake.chat_requests) < 6 and time.monotonic() < deadline:
             time.sleep(0.05)
