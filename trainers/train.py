@@ -170,7 +170,8 @@ def train(data: TripleData, *, model: str = "rotate", text: str = "none", encode
           margin: float = 9.0, adversarial_temperature: float = 1.0, rho: float = 0.6, zeta2: float = 0.5,
           zeta3: float = 1.8, target_weight: int = 1, projection: str = "linear", num_layers: int = 2,
           num_bases: int = 8, text_kinds: list[str] | None = None, text_mask: str = "none",
-          blend: list[str] | None = None, known_relations: list[str] | None = None, device: str = "auto", seed: int = 0, runs_root: Path | str = Path("platform-data/runs"),
+          blend: list[str] | None = None, known_relations: list[str] | None = None, device: str = "auto",
+          seed: int = 0, runs_root: Path | str = Path("platform-data/runs"),
           eval_every: int = 1, max_seconds: float | None = None, num_threads: int | None = None,
           progress: bool = False, extra_config: dict | None = None) -> TrainResult:
     """Train one KGE model (or build a baseline) on ``data`` and record it under ``runs_root/<run_id>/``.
@@ -212,17 +213,16 @@ def train(data: TripleData, *, model: str = "rotate", text: str = "none", encode
     if baseline is None:
         kge = build_model(data, parts.train, model, text, encoder, dim, margin, rho, zeta2, projection,
                           num_layers, num_bases, kinds).to(dev)
-    elif baseline.needs_text and (text == "none" or data.text_features(kinds) is None):
-        raise ValueError(f"the {model} baseline needs text vectors: pick a text mode (curated or llm) whose "
-                         "vectors the graph has")
     for name in blend or ():
         if target_idx is None:
             raise ValueError("a blend needs a target relation (its baselines count and rank the target's pairs)")
         if baseline is not None or name not in BASELINES:
             raise ValueError(f"blend {name!r}: only a trained model blends, with baselines "
                              f"({', '.join(BASELINES)})")
+    for name in [model] if baseline is not None else blend or ():
         if BASELINES[name].needs_text and (text == "none" or data.text_features(kinds) is None):
-            raise ValueError(f"blending {name} needs text vectors: pick a text mode (curated or llm)")
+            raise ValueError(f"the {name} baseline needs text vectors: pick a text mode (curated or llm) whose "
+                             "vectors the graph has")
     model_label = f"rgcn_{model}" if encoder == "rgcn" and baseline is None else model
     run_id = new_run_id(model_label, text if text_mask == "none" else f"{text}-masked")
     run_dir = Path(runs_root) / run_id
