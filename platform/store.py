@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Iterator
 import neo4j
 from neo4j import exceptions as neo4j_errors
 
-from repurpose import server
+from repurpose import engines, server
 from repurpose.config import Settings
 from repurpose.cypher_safety import IDENTIFIER, assert_read_only
 from repurpose.errors import GraphUnavailable, QueryError
@@ -37,18 +37,23 @@ RERUN_HINT = "run the command again: load, enrich and writeback complete their w
 
 @dataclass(frozen=True)
 class Capabilities:
-    """What the connected server can do, read from its agent string and procedures."""
+    """What the connected server is and can do, read from its agent string and procedures."""
 
     agent: str
     server: str  # "neo4j" or "arcadedb"
+    version: str
+    edition: str | None  # Neo4j's "community" or "enterprise"; None where the server has no editions
     vector_index: bool
     apoc: bool
+    #: Bolt's READ access mode refuses writes on the server (Neo4j); ArcadeDB ignores it.
+    read_access_enforced: bool
 
     @classmethod
-    def from_agent(cls, agent: str, apoc: bool) -> "Capabilities":
+    def from_agent(cls, agent: str, apoc: bool, edition: str | None = None) -> "Capabilities":
         is_arcade = "arcadedb" in agent.lower()
-        return cls(agent=agent, server="arcadedb" if is_arcade else "neo4j",
-                   vector_index=not is_arcade, apoc=apoc)
+        version = agent.split("/", 1)[1] if "/" in agent else ""
+        return cls(agent=agent, server="arcadedb" if is_arcade else "neo4j", version=version, edition=edition,
+                   vector_index=not is_arcade, apoc=apoc, read_access_enforced=not is_arcade)
 
 
 def _conflict(exc: Exception) -> bool:
@@ -77,7 +82,7 @@ def _chunks(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
 class GraphStore:
     """Parameterised reads and writes against one database of a Bolt server."""
 
-    def __init__(self, driver: neo4j.Driver, database: str, uri: str,
+    def __init__(self, driver: neo4j.Driver, database: str | None, uri: str,
                  server_alive: Callable[[], bool] | None = None) -> None:
         self.driver = driver
         self.database = database
@@ -92,10 +97,13 @@ class GraphStore:
         """Connect (starting the embedded server first when the URI is ``embedded``)."""
         alive: Callable[[], bool] | None = None
         retry_seconds: dict[str, float] = {}
+        database = settings.database
         if settings.embedded:
             state = server.ensure_running(settings)
+            engine = engines.get(state.engine)
             server.ensure_database(settings, state)
-            uri, user, password = state.uri, "root", server.root_password(settings)
+            uri, user, password = state.uri, engine.user, server.root_password(settings, engine)
+            database = server.database_name(settings, engine)
             alive = functools.partial(server.still_running, settings, state)
             retry_seconds = {"max_transaction_retry_time": EMBEDDED_RETRY_SECONDS}
         else:
@@ -112,12 +120,16 @@ class GraphStore:
             driver.close()
             hint = "try `platform db start`" if settings.embedded else "is the server running and the URI right?"
             raise GraphUnavailable(f"cannot reach {uri}; {hint}") from exc
-        store = cls(driver, settings.database, uri, alive)
+        store = cls(driver, database, uri, alive)
         try:
             store.read("RETURN 1 AS ok")
+            if database is None:  # the server's home database: name it, for caches and messages
+                store.database = store.read("CALL db.info() YIELD name RETURN name")[0]["name"]
         except QueryError as exc:
             driver.close()
-            raise GraphUnavailable(f"{uri}: cannot open database {settings.database!r} ({exc})") from exc
+            shown = "its home database" if database is None else f"database {database!r}"
+            raise GraphUnavailable(f"{uri}: cannot open {shown} ({exc}); name an existing one with "
+                                   "PLATFORM_DATABASE or --database") from exc
         return store
 
     def close(self) -> None:
@@ -131,15 +143,17 @@ class GraphStore:
 
     @property
     def capabilities(self) -> Capabilities:
-        """Server kind and features (vector index, APOC), probed once."""
+        """Server kind, version, edition and features (vector index, APOC), probed once."""
         if self._capabilities is None:
             agent = self.driver.get_server_info().agent
-            apoc = False
+            apoc, edition = False, None
             if "arcadedb" not in agent.lower():
                 with contextlib.suppress(QueryError):
                     apoc = bool(self.read("SHOW PROCEDURES YIELD name WHERE name STARTS WITH 'apoc.' "
                                           "RETURN count(*) AS n")[0]["n"])
-            self._capabilities = Capabilities.from_agent(agent, apoc)
+                with contextlib.suppress(QueryError, IndexError):
+                    edition = self.read("CALL dbms.components() YIELD edition RETURN edition")[0]["edition"]
+            self._capabilities = Capabilities.from_agent(agent, apoc, edition)
         return self._capabilities
 
     # -- queries ----------------------------------------------------------------------------
@@ -264,7 +278,7 @@ class GraphStore:
         try:
             return self._retry(work)
         except neo4j_errors.CypherSyntaxError as exc:
-            raise QueryError(f"Cypher syntax error: {exc.message}") from exc
+            raise QueryError(f"Cypher syntax error: {_one_line(exc.message)}") from exc
         except neo4j_errors.ConstraintError as exc:
             raise QueryError(f"constraint violated: {exc.message}") from exc
         except neo4j_errors.AuthError as exc:
@@ -272,8 +286,7 @@ class GraphStore:
         except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired) as exc:
             raise GraphUnavailable(f"lost the connection to {self.uri}: {exc}") from exc
         except neo4j_errors.Neo4jError as exc:
-            first = re.sub(r"\s+", " ", (exc.message or str(exc)))[:500]
-            raise QueryError(f"query failed: {first}") from exc
+            raise QueryError(f"query failed: {_one_line(exc.message or str(exc))[:500]}") from exc
 
     # -- schema and inspection -------------------------------------------------------------
     def apply_schema(self) -> int:
@@ -299,6 +312,11 @@ class GraphStore:
                 types[rel] = self.read(f"MATCH ()-[r:`{rel}`]->() RETURN count(r) AS n")[0]["n"]
         return {"labels": {k: v for k, v in sorted(labels.items()) if v},
                 "relationships": {k: v for k, v in sorted(types.items()) if v}}
+
+
+def _one_line(message: str | None) -> str:
+    """A server message on one line (Neo4j's syntax errors span several, with a caret under the query)."""
+    return re.sub(r"\s+", " ", message or "").strip()
 
 
 def _strip_comments(text: str) -> str:

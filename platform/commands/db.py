@@ -1,10 +1,10 @@
-"""``platform db start|stop|status``: manage the embedded graph server and inspect any graph."""
+"""``platform db start|stop|status``: manage the embedded graph server (ArcadeDB or Neo4j) and inspect any graph."""
 
 from __future__ import annotations
 
 import click
 
-from repurpose import server
+from repurpose import engines, server
 from repurpose.cli_support import emit, format_table, graph_options, json_option
 from repurpose.config import Settings
 from repurpose.errors import ConfigError
@@ -22,8 +22,10 @@ def command() -> None:
     """Start, stop and inspect the graph server.
 
     \b
-    The embedded server is ArcadeDB speaking Bolt, bound to 127.0.0.1, with its files and a
-    generated root password under the data directory. Other commands start it when needed.
+    The embedded server runs on 127.0.0.1 with its files and a generated password under the data
+    directory. Its engine is ArcadeDB speaking Bolt (the default: nothing to install) or Neo4j 5.26
+    Community with Neo4j Browser and APOC (`--engine neo4j`: needs Java 17+ and Maven, which fetch
+    its jars once). Other commands start the engine last started in the data directory when needed.
     """
 
 
@@ -31,20 +33,31 @@ command.name = "db"
 
 
 @command.command()
+@click.option("--engine", type=click.Choice(sorted(engines.ENGINES)), default=None,
+              help="Server to run [PLATFORM_ENGINE; default: the one last started here, else arcadedb].")
 @click.option("--port", type=int, default=None, help="Bolt port (default 7687 or the next free one).")
-@click.option("--http-port", type=int, default=None, help="ArcadeDB HTTP port (default 2480 or the next free one).")
+@click.option("--http-port", type=int, default=None,
+              help="HTTP port: ArcadeDB Studio (default 2480) or Neo4j Browser (default 7474), or the next free one.")
 @graph_options
 @json_option
-def start(port: int | None, http_port: int | None, settings: Settings, as_json: bool) -> None:
-    """Start the embedded graph server in the background. Example: platform db start"""
+def start(engine: str | None, port: int | None, http_port: int | None, settings: Settings, as_json: bool) -> None:
+    """Start the embedded graph server in the background.
+
+    \b
+    Examples:
+      platform db start                  # ArcadeDB, database kg
+      platform db start --engine neo4j   # Neo4j, database neo4j; Browser at http://127.0.0.1:7474/browser/
+    """
     _require_embedded(settings, "start")
-    state = server.start(settings, bolt_port=port, http_port=http_port)
+    state = server.start(settings, engine=engine or settings.engine, bolt_port=port, http_port=http_port)
     with open_store(settings) as store:
         store.apply_schema()
-    result = {"uri": state.uri, "pid": state.pid, "http_port": state.http_port,
-              "data_dir": str(settings.data_dir), "database": settings.database}
-    emit(result, as_json, f"embedded graph server up at {state.uri} (pid {state.pid}, database "
-                          f"{settings.database!r}, files in {server.server_root(settings)})")
+        database = store.database
+    chosen = engines.get(state.engine)
+    result = {"uri": state.uri, "pid": state.pid, "engine": chosen.name, "http_port": state.http_port,
+              "user": chosen.user, "data_dir": str(settings.data_dir), "database": database}
+    emit(result, as_json, f"embedded {chosen.title} server up at {state.uri} (pid {state.pid}, database "
+                          f"{database!r}, files in {state.root})\nbrowse: {server.console(settings, state)}")
 
 
 @command.command()
@@ -55,7 +68,7 @@ def stop(settings: Settings, as_json: bool) -> None:
     _require_embedded(settings, "stop")
     state = server.stop(settings)
     result = {"stopped": state is not None, "pid": state.pid if state else None}
-    emit(result, as_json, f"stopped the embedded server (pid {state.pid})" if state
+    emit(result, as_json, f"stopped the embedded {engines.get(state.engine).title} server (pid {state.pid})" if state
          else "no embedded server was running for this data directory")
 
 
@@ -63,7 +76,9 @@ def stop(settings: Settings, as_json: bool) -> None:
 @graph_options
 @json_option
 def status(settings: Settings, as_json: bool) -> None:
-    """Show the server's URI, agent, and node/relationship counts. Example: platform db status --json"""
+    """Show the server (URI, name, version, edition, features) and node/relationship counts.
+
+    Example: platform db status --json"""
     if settings.embedded and server.read_state(settings) is None:
         emit({"running": False, "uri": None}, as_json,
              "the embedded server is not running; `platform db start` starts it")
@@ -72,12 +87,14 @@ def status(settings: Settings, as_json: bool) -> None:
         caps = store.capabilities
         counts = store.counts()
         result = {"running": True, "uri": store.uri, "database": store.database, "agent": caps.agent,
-                  "server": caps.server, "vector_index": caps.vector_index, "apoc": caps.apoc,
+                  "server": caps.server, "version": caps.version, "edition": caps.edition,
+                  "vector_index": caps.vector_index, "apoc": caps.apoc,
                   "nodes": counts["labels"], "relationships": counts["relationships"]}
 
     def human() -> None:
         click.echo(f"uri:      {result['uri']}  (database {result['database']!r})")
-        click.echo(f"server:   {result['agent']}")
+        edition = f" {caps.edition} edition" if caps.edition else ""
+        click.echo(f"server:   {caps.server} {caps.version}{edition}  ({caps.agent})")
         click.echo(f"features: vector index {'yes' if caps.vector_index else 'no'}, APOC {'yes' if caps.apoc else 'no'}")
         click.echo("\nnodes per label")
         click.echo(format_table([{"label": k, "count": v} for k, v in counts["labels"].items()]))

@@ -51,8 +51,7 @@ def command(quick: bool, nodes: Path | None, edges: Path | None, diseases: tuple
     browse = "Neo4j Browser at http://localhost:7474"
     if settings.embedded:
         state = server.read_state(settings)
-        browse = f"ArcadeDB Studio at http://127.0.0.1:{state.http_port} (user root, password in " \
-                 f"{Path(settings.data_dir) / server.PASSWORD_FILE})" if state else browse
+        browse = server.console(settings, state) if state else browse
     summary["cypher"] = CYPHER_HINT.format(run=summary["run_id"])
     summary["browse"] = browse
 
