@@ -20,6 +20,12 @@ MATCH (n:Entity)
 WHERE n.nameEmbedding IS NOT NULL
 RETURN collect([n.id, n.nameEmbedding]) AS rows;
 
+// name: name_vector_indexes
+// Neo4j 5 only: the vector indexes on nameEmbedding (one per label) and the width of their vectors.
+SHOW VECTOR INDEXES YIELD name, properties, options, state
+WHERE 'nameEmbedding' IN properties AND state = 'ONLINE'
+RETURN name, options.indexConfig['vector.dimensions'] AS dimension;
+
 // name: vector_link    params: $index, $k, $vector
 // Neo4j 5 only (needs a vector index on nameEmbedding): nearest names to the mention's vector.
 CALL db.index.vector.queryNodes($index, $k, $vector) YIELD node, score

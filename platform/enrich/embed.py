@@ -144,7 +144,10 @@ def graph_encoder(store: GraphStore) -> str | None:
 
 
 def vector_indexes(store: GraphStore, labels: Sequence[str], dimension: int) -> list[str]:
-    """Create a cosine vector index per label and vector property on Neo4j; none on ArcadeDB."""
+    """Create a cosine vector index per label and vector property on Neo4j; none on ArcadeDB.
+
+    Unquantised: Neo4j 5.26 quantises by default, which moved scores by about 0.01 against exact
+    cosine here, enough to cross the linker's thresholds differently than on ArcadeDB."""
     if not store.capabilities.vector_index:
         return []
     made = []
@@ -154,8 +157,10 @@ def vector_indexes(store: GraphStore, labels: Sequence[str], dimension: int) -> 
             store.write(f"CREATE VECTOR INDEX {identifier(name, 'index name')} IF NOT EXISTS "
                         f"FOR (n:{identifier(label, 'label')}) ON (n.{identifier(prop, 'property')}) "
                         f"OPTIONS {{indexConfig: {{`vector.dimensions`: {int(dimension)}, "
-                        f"`vector.similarity_function`: 'cosine'}}}}")
+                        f"`vector.similarity_function`: 'cosine', `vector.quantization.enabled`: false}}}}")
             made.append(name)
+    # Indexes fill in the background: wait, so that a search right after this sees every vector.
+    store.write("CALL db.awaitIndexes($seconds)", seconds=600)
     return made
 
 

@@ -297,10 +297,11 @@ class EmbeddingIndex:
     def __init__(self, store: GraphStore, encoder_name: str) -> None:
         self.store = store
         self.encoder_name = encoder_name
-        self.vector_index = _vector_index_name(store) if store.capabilities.vector_index else None
+        #: Vector index name -> its dimension: one per label that carries ``nameEmbedding``.
+        self.vector_indexes = _name_vector_indexes(store) if store.capabilities.vector_index else {}
         self.ids: list[str] = []
         self.matrix: np.ndarray | None = None
-        if self.vector_index is None:
+        if not self.vector_indexes:
             rows = store.read(query("name_embeddings"))[0]["rows"]
             if rows:
                 self.ids = [r[0] for r in rows]
@@ -308,7 +309,7 @@ class EmbeddingIndex:
 
     @property
     def available(self) -> bool:
-        return self.vector_index is not None or self.matrix is not None
+        return bool(self.vector_indexes) or self.matrix is not None
 
     def nearest(self, texts: Sequence[str], top: int = 3) -> list[list[tuple[str, float]]]:
         """For each text, the ``top`` nodes whose name vector is closest (cosine), best first."""
@@ -323,14 +324,23 @@ class EmbeddingIndex:
             vectors = encoder.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True, batch_size=64)
         finally:
             torch.set_num_threads(threads)
-        if self.vector_index is not None:
-            return [[(r["id"], float(r["score"])) for r in
-                     self.store.read(query("vector_link"), index=self.vector_index, k=top, vector=v.tolist())]
-                    for v in vectors]
+        if self.vector_indexes:
+            return [self._indexed(v, top) for v in vectors]
         assert self.matrix is not None
         if vectors.shape[1] != self.matrix.shape[1]:
             return [[] for _ in texts]  # vectors from another encoder: not comparable
         return top_cosine(vectors, self.matrix, self.ids, top)
+
+
+    def _indexed(self, vector: np.ndarray, top: int) -> list[tuple[str, float]]:
+        """The ``top`` nearest over every label's index of the vector's width, best first."""
+        hits: list[tuple[str, float]] = []
+        for name, dimension in self.vector_indexes.items():
+            if dimension == len(vector):  # an index of another encoder's vectors is not comparable
+                # Neo4j's cosine score is (1 + cos) / 2; the thresholds here are for cos itself.
+                hits += [(r["id"], 2.0 * float(r["score"]) - 1.0)
+                         for r in self.store.read(query("vector_link"), index=name, k=top, vector=vector.tolist())]
+        return sorted(hits, key=lambda hit: -hit[1])[:top]
 
 
 def _unit_rows(matrix: np.ndarray) -> np.ndarray:
@@ -343,10 +353,9 @@ def top_cosine(queries: np.ndarray, matrix: np.ndarray, ids: Sequence[str], top:
     return [[(ids[i], float(row[i])) for i in np.argsort(-row)[:top]] for row in sims]
 
 
-def _vector_index_name(store: GraphStore) -> str | None:
-    rows = store.read("SHOW INDEXES YIELD name, type, properties "
-                      "WHERE type = 'VECTOR' AND 'nameEmbedding' IN properties RETURN name")
-    return rows[0]["name"] if rows else None
+def _name_vector_indexes(store: GraphStore) -> dict[str, int]:
+    """Every online vector index on ``nameEmbedding`` (one per label), with its dimension."""
+    return {r["name"]: int(r["dimension"]) for r in store.read(query("name_vector_indexes"))}
 
 
 _NAME_CACHE: dict[tuple[str, str], NameIndex] = {}
