@@ -54,8 +54,9 @@ def export_neo4j_import(store: GraphStore, directory: Path) -> dict:
         _write_csv(path, [":START_ID", ":END_ID", ":TYPE"], ([a, b, rel] for a, b in rows))
         rel_files.append(str(path))
         counts["relationships"][rel] = len(rows)
-    args = ["neo4j-admin", "database", "import", "full", "--overwrite-destination"]
-    args += [f"--nodes={p}" for p in node_files] + [f"--relationships={p}" for p in rel_files] + ["neo4j"]
+    # The database name first: after the last --relationships, neo4j-admin would read it as one more file.
+    args = ["neo4j-admin", "database", "import", "full", "neo4j", "--overwrite-destination"]
+    args += [f"--nodes={p}" for p in node_files] + [f"--relationships={p}" for p in rel_files]
     return {"directory": str(directory), "node_files": node_files, "relationship_files": rel_files,
             "counts": counts, "command": shlex.join(args)}
 
@@ -79,7 +80,7 @@ def neo4j_import(directory: Path, settings: Settings, as_json: bool) -> None:
     \b
     Example:
       platform export neo4j-import export/
-      neo4j-admin database import full --overwrite-destination --nodes=export/nodes-Compound.csv ... neo4j
+      neo4j-admin database import full neo4j --overwrite-destination --nodes=export/nodes-Compound.csv ...
     """
     with open_store(settings) as store:
         result = export_neo4j_import(store, directory)
