@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
+from databases import ENGINE
+from helpers import graph_env
 from repurpose import server
 from repurpose.config import Settings, load_settings
 from repurpose.cypher_safety import identifier
@@ -48,16 +50,17 @@ EDGE_KEYS = ("MATCH (a)-[r:{type}]->(b) RETURN collect([coalesce(a.id, a.runId, 
              "b.name), r.dataset, r.runId, r.model, r.score, r.probability, r.rank, r.edges]) AS rows")
 
 
-def settings_for(data_dir: Path, database: str = "kg") -> Settings:
-    """Embedded-server settings of ``data_dir`` (no environment or platform.toml involved)."""
-    return load_settings({"data_dir": str(data_dir), "database": database, "uri": "embedded"}, env={}, cwd=data_dir)
+def settings_for(data_dir: Path, database: str | None = None) -> Settings:
+    """Embedded-server settings of ``data_dir`` on the tests' engine (no environment or platform.toml involved)."""
+    return load_settings({"data_dir": str(data_dir), "database": database, "uri": "embedded",
+                          "engine": ENGINE.name}, env={}, cwd=data_dir)
 
 
-def cli_env(data_dir: Path, database: str = "kg", **extra: str) -> dict[str, str]:
+def cli_env(data_dir: Path, database: str | None = None, **extra: str) -> dict[str, str]:
     """The environment of a ``platform`` command on ``data_dir``: no other PLATFORM_* variable leaks in."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLATFORM_")}
-    env.update({"PLATFORM_DATA_DIR": str(data_dir), "PLATFORM_DATABASE": database, "PLATFORM_URI": "embedded",
-                "PLATFORM_SERVER_HEAP": os.environ.get("PLATFORM_SERVER_HEAP", "2g"), **extra})
+    env.update(graph_env(settings_for(data_dir, database),
+                         PLATFORM_SERVER_HEAP=os.environ.get("PLATFORM_SERVER_HEAP", "2g"), **extra))
     return env
 
 
@@ -80,7 +83,9 @@ def recorded_store(settings: Settings) -> GraphStore | None:
     state = server.read_state(settings)
     if state is None:
         return None
-    direct = settings.replace(uri=state.uri, user="root", password=server.root_password(settings))
+    engine = server.engine_of(settings)
+    direct = settings.replace(uri=state.uri, user=engine.user, password=server.root_password(settings, engine),
+                              database=server.database_name(settings, engine))
     try:
         return GraphStore.connect(direct)
     except RepurposeError:
@@ -130,7 +135,7 @@ def snapshot(store: GraphStore) -> Snapshot:
     return Snapshot(counts["labels"], counts["relationships"], nodes, edges)
 
 
-def snapshot_of(data_dir: Path, database: str = "kg") -> Snapshot:
+def snapshot_of(data_dir: Path, database: str | None = None) -> Snapshot:
     """The snapshot of ``data_dir``'s graph (its server is started if it is not running)."""
     with GraphStore.connect(settings_for(data_dir, database)) as store:
         return snapshot(store)
@@ -277,7 +282,7 @@ def run_killed(args: list[str], env: dict[str, str], target: str, probe: str, th
     """
     if target not in TARGETS:
         raise ValueError(f"target must be one of {TARGETS}")
-    settings = settings_for(Path(env["PLATFORM_DATA_DIR"]), env.get("PLATFORM_DATABASE", "kg"))
+    settings = settings_for(Path(env["PLATFORM_DATA_DIR"]), env.get("PLATFORM_DATABASE"))
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.monotonic()
         proc = subprocess.Popen([PLATFORM, *args], env=env, stdout=out, stderr=err)

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from repurpose.config import Settings
+
 #: The installed console script (not ``python -m`` in the repository root).
 PLATFORM = str(Path(sys.executable).parent / "platform")
 
@@ -20,6 +22,16 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = No
     full_env.update(env or {})
     return subprocess.run([PLATFORM, *args], capture_output=True, text=True, env=full_env, cwd=cwd,
                           timeout=timeout, input=input)
+
+
+def graph_env(settings: Settings, **extra: str) -> dict[str, str]:
+    """PLATFORM_* variables that point a ``platform`` command at ``settings``' embedded server and database."""
+    env = {"PLATFORM_DATA_DIR": str(settings.data_dir), "PLATFORM_URI": "embedded", **extra}
+    if settings.engine:
+        env["PLATFORM_ENGINE"] = settings.engine
+    if settings.database:
+        env["PLATFORM_DATABASE"] = settings.database
+    return env
 
 
 def last_json(stdout: str) -> Any:

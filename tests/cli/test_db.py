@@ -6,19 +6,28 @@ import concurrent.futures
 import json
 import socket
 import subprocess
+import urllib.request
 from pathlib import Path
 
 import pytest
-
+from databases import ENGINE
 from helpers import last_json, run_cli
 from repurpose import server
 from repurpose.config import load_settings
 
+#: Each test starts servers in data directories of its own.
+pytestmark = pytest.mark.graph
+
 
 def _alive(pid: int, data_dir: Path) -> bool:
     """Whether ``pid`` is still the embedded server of ``data_dir``."""
-    root = server.server_root(load_settings({"data_dir": str(data_dir)}, env={}))
-    return server._pid_is_server(pid, str(root))
+    root = server.server_root(load_settings({"data_dir": str(data_dir)}, env={}), ENGINE)
+    return server._pid_is_server(pid, str(root), ENGINE.name)
+
+
+def _env(data_dir: Path) -> dict[str, str]:
+    """A data directory whose server is of the tests' engine."""
+    return {"PLATFORM_DATA_DIR": str(data_dir), "PLATFORM_ENGINE": ENGINE.name}
 
 
 def test_help_lists_commands() -> None:
@@ -29,20 +38,26 @@ def test_help_lists_commands() -> None:
 
 
 def test_start_status_stop_second_start_and_no_process_left(tmp_path: Path) -> None:
-    env = {"PLATFORM_DATA_DIR": str(tmp_path / "d")}
+    env = _env(tmp_path / "d")
     started = run_cli("db", "start", "--json", env=env)
     assert started.returncode == 0, started.stderr
     info = last_json(started.stdout)
-    assert info["uri"].startswith("bolt://127.0.0.1:")
+    assert info["uri"].startswith("bolt://127.0.0.1:") and info["engine"] == ENGINE.name
     try:
         again = run_cli("db", "start", env=env)
         assert again.returncode == 1 and "already running" in again.stderr
         assert "Traceback" not in again.stderr and len(again.stderr.strip().splitlines()) == 1
         status = last_json(run_cli("db", "status", "--json", env=env).stdout)
-        assert status["running"] and "ArcadeDB" in status["agent"]
+        assert status["running"] and status["server"] == ENGINE.name and status["database"] == info["database"]
+        assert status["agent"].startswith(ENGINE.title + "/") and status["version"][0].isdigit()
+        assert status["edition"] == ("community" if ENGINE.name == "neo4j" else None)
         assert _alive(info["pid"], tmp_path / "d")
-        pw = tmp_path / "d" / "root-password"
+        pw = tmp_path / "d" / ENGINE.password_file
         assert pw.stat().st_mode & 0o777 == 0o600
+        # The web console answers on the HTTP port (Neo4j Browser's page for Neo4j, Studio for ArcadeDB).
+        title, path = ENGINE.console
+        with urllib.request.urlopen(f"http://127.0.0.1:{info['http_port']}{path}", timeout=10) as page:
+            assert page.status == 200 and b"<html" in page.read().lower()
         # Bound to loopback only: the Bolt port does not answer on another local address.
         port = int(info["uri"].rsplit(":", 1)[1])
         with socket.socket() as s:
@@ -56,7 +71,7 @@ def test_start_status_stop_second_start_and_no_process_left(tmp_path: Path) -> N
 
 
 def test_auto_start_then_stale_pid_file(tmp_path: Path) -> None:
-    env = {"PLATFORM_DATA_DIR": str(tmp_path / "d")}
+    env = _env(tmp_path / "d")
     out = run_cli("cypher", "RETURN 1 AS one", "--json", env=env)
     assert out.returncode == 0, out.stderr
     assert last_json(out.stdout)["rows"] == [{"one": 1}]
@@ -72,6 +87,40 @@ def test_auto_start_then_stale_pid_file(tmp_path: Path) -> None:
         assert out.returncode == 0, out.stderr
     finally:
         run_cli("db", "stop", env=env)
+
+
+def test_the_engine_last_started_is_the_one_started_again(tmp_path: Path) -> None:
+    env = {"PLATFORM_DATA_DIR": str(tmp_path / "d")}
+    started = run_cli("db", "start", "--engine", ENGINE.name, "--json", env=env)
+    assert started.returncode == 0, started.stderr
+    run_cli("db", "stop", env=env)
+    try:
+        out = run_cli("cypher", "RETURN 1 AS one", "--json", env=env)  # no engine named: the same one
+        assert out.returncode == 0, out.stderr
+        assert last_json(run_cli("db", "status", "--json", env=env).stdout)["server"] == ENGINE.name
+    finally:
+        run_cli("db", "stop", env=env)
+
+
+def test_a_database_the_server_cannot_have_is_one_clear_error(cli_env: dict[str, str]) -> None:
+    # ArcadeDB makes any well-formed name; Neo4j Community has only `neo4j`.
+    name = "bad-name!" if ENGINE.creates_databases else "kg"
+    out = run_cli("cypher", "RETURN 1", env={**cli_env, "PLATFORM_DATABASE": name})
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert repr(name) in out.stderr and "PLATFORM_DATABASE" in out.stderr
+
+
+def test_a_bolt_uri_without_a_database_uses_the_home_one(server_settings) -> None:
+    """The README's compose route: URI, user and password, no PLATFORM_DATABASE."""
+    state = server.read_state(server_settings)
+    env = {"PLATFORM_URI": state.uri, "PLATFORM_USER": ENGINE.user,
+           "PLATFORM_PASSWORD": server.root_password(server_settings, ENGINE)}
+    out = run_cli("db", "status", "--json", env=env)
+    if ENGINE.name == "neo4j":
+        assert out.returncode == 0, out.stderr
+        assert last_json(out.stdout)["database"] == "neo4j"
+    else:  # ArcadeDB over Bolt has no home database to fall back on
+        assert out.returncode == 1 and "PLATFORM_DATABASE" in out.stderr and "Traceback" not in out.stderr
 
 
 def test_port_in_use(tmp_path: Path) -> None:
@@ -118,7 +167,7 @@ def test_cypher_read_only_by_default(cli_env: dict[str, str]) -> None:
 
 
 def test_concurrent_auto_starts_share_one_server(tmp_path: Path) -> None:
-    env = {"PLATFORM_DATA_DIR": str(tmp_path / "d")}
+    env = _env(tmp_path / "d")
     with concurrent.futures.ThreadPoolExecutor(3) as pool:
         outs = list(pool.map(lambda _: run_cli("cypher", "RETURN 1 AS one", "--json", env=env), range(3)))
     try:
@@ -126,7 +175,7 @@ def test_concurrent_auto_starts_share_one_server(tmp_path: Path) -> None:
         settings = load_settings({"data_dir": str(tmp_path / "d")}, env={})
         state = server.read_state(settings)
         assert state is not None
-        running = subprocess.run(["pgrep", "-f", f"rootPath={tmp_path / 'd'}"], capture_output=True, text=True)
+        running = subprocess.run(["pgrep", "-f", str(tmp_path / "d" / ENGINE.name)], capture_output=True, text=True)
         assert len(running.stdout.split()) == 1
     finally:
         run_cli("db", "stop", env=env)

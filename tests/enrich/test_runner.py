@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from fake_openai import FakeOpenAI
@@ -15,10 +16,19 @@ from repurpose.enrich.runner import EnrichFailed, EnrichOptions, check_progress,
 FAST = RetryPolicy(max_retries=2, base=0.01)
 
 
+#: The answer cache folder of the running test (its own tmp_path: the database may be shared, on Neo4j).
+ANSWERS: dict[str, Path] = {}
+
+
+@pytest.fixture(autouse=True)
+def _answers(tmp_path: Path) -> None:
+    ANSWERS["dir"] = tmp_path / "answers"
+
+
 def run(store, settings, fake: FakeOpenAI, timeout: float = 10.0, **options):  # noqa: ANN001, ANN201
     s = settings.replace(llm_base_url=fake.base_url, llm_api_key=fake.api_key, llm_model=fake.models[0])
     options.setdefault("retry", FAST)
-    with AnswerCache.in_dir(settings.data_dir / settings.database) as cache:
+    with AnswerCache.in_dir(ANSWERS["dir"]) as cache:
         return enrich(store, ChatLLM(s, timeout=timeout), cache, EnrichOptions(**options))
 
 
@@ -125,7 +135,7 @@ def test_endpoint_problems_stop_the_run_with_a_clear_message(store, settings, se
         fake.stop()  # nothing listens on that port any more
     started = time.perf_counter()
     try:
-        with AnswerCache.in_dir(settings.data_dir / settings.database) as cache, pytest.raises(EndpointError) as err:
+        with AnswerCache.in_dir(ANSWERS["dir"]) as cache, pytest.raises(EndpointError) as err:
             enrich(store, ChatLLM(s, timeout=5), cache, EnrichOptions(retry=FAST, concurrency=2))
     finally:
         fake.stop()

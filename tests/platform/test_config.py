@@ -10,7 +10,7 @@ from repurpose.errors import ConfigError
 
 def test_defaults(tmp_path: Path) -> None:
     s = load_settings(cwd=tmp_path, env={})
-    assert s.uri == "embedded" and s.database == "kg" and s.data_dir == Path("platform-data")
+    assert s.uri == "embedded" and s.database is None and s.data_dir == Path("platform-data")
     assert s.encoder == "all-MiniLM-L6-v2"
 
 

@@ -1,6 +1,7 @@
 """The graph store against the real embedded server: round trips, batches, read-only guard."""
 
 import pytest
+from databases import ENGINE
 
 from repurpose.errors import QueryError
 from repurpose.store import GraphStore
@@ -32,11 +33,15 @@ def test_user_query_is_read_only_even_past_the_check(store: GraphStore, monkeypa
     store.write("CREATE (:Entity:Compound {id: 'c1', name: 'x'})")
     with pytest.raises(QueryError, match="refused"):
         store.run_user_query("MATCH (n) DETACH DELETE n")
-    # ArcadeDB ignores Bolt's read mode, so user queries also run in a rolled-back transaction:
-    # with the static check switched off, a write still does not persist.
+    # With the static check switched off: Neo4j refuses the write itself (Bolt's READ access mode);
+    # ArcadeDB ignores that mode, so the write runs in a transaction that is rolled back.
     monkeypatch.setattr("repurpose.store.assert_read_only", lambda query: None)
-    cols, rows = store.run_user_query("CREATE (n:Entity {id: 'sneaky'}) RETURN n.id AS id")
-    assert rows == [{"id": "sneaky"}]
+    sneaky = "CREATE (n:Entity {id: 'sneaky'}) RETURN n.id AS id"
+    if store.capabilities.read_access_enforced:
+        with pytest.raises(QueryError, match="(?i)read access mode"):
+            store.run_user_query(sneaky)
+    else:
+        assert store.run_user_query(sneaky)[1] == [{"id": "sneaky"}]
     assert store.read("MATCH (n:Entity) RETURN collect(n.id) AS ids")[0]["ids"] == ["c1"]
 
 
@@ -55,5 +60,9 @@ def test_syntax_error_is_clear(store: GraphStore) -> None:
 
 def test_capabilities(store: GraphStore) -> None:
     caps = store.capabilities
-    assert caps.server == "arcadedb" and "ArcadeDB" in caps.agent
-    assert caps.vector_index is False
+    assert caps.server == ENGINE.name and caps.agent.startswith(ENGINE.title + "/")
+    if ENGINE.name == "neo4j":
+        assert caps.vector_index and caps.apoc and caps.read_access_enforced and caps.edition == "community"
+        assert caps.version.startswith("5.26")
+    else:
+        assert not (caps.vector_index or caps.apoc or caps.read_access_enforced) and caps.edition is None

@@ -10,17 +10,25 @@ from fake_openai import FakeOpenAI
 from repurpose.config import Settings
 from repurpose.store import GraphStore
 
-from rag.rag_slice import ScriptedLLM, fresh_database, seed_slice
+from databases import SharedDatabase
+from rag.rag_slice import ScriptedLLM, seed_slice
 
 
-@pytest.fixture(scope="module")
-def rag_settings(server_settings: Settings) -> Settings:
-    """A database seeded with the slice, shared by the tests of one module (which undo any change)."""
-    settings = fresh_database(server_settings)
+def _seed(settings: Settings) -> None:
     with GraphStore.connect(settings) as graph:
         graph.apply_schema()
         seed_slice(graph)
-    return settings
+
+
+@pytest.fixture(scope="module")
+def rag_database(server_settings: Settings) -> SharedDatabase:
+    """A database seeded with the slice, shared by the tests of one module (which undo any change)."""
+    return SharedDatabase(server_settings, _seed, "rag")
+
+
+@pytest.fixture()
+def rag_settings(rag_database: SharedDatabase) -> Settings:
+    return rag_database.settings()
 
 
 @pytest.fixture()

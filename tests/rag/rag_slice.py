@@ -9,13 +9,11 @@ they are test data, marked as such below.
 from __future__ import annotations
 
 import json
-import uuid
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, Callable
 
 from fake_openai import FakeOpenAI
-from repurpose import server
 from repurpose.config import Settings
 from repurpose.cypher_safety import identifier
 from repurpose.store import GraphStore
@@ -55,12 +53,6 @@ def seed_slice(store: GraphStore) -> None:
                 "MERGE (c)-[p:PREDICTED_TREATS]->(d) SET p.score = r.score, p.probability = r.probability, "
                 "p.rank = r.rank, p.runId = 'test-run', p.model = 'TransE'",
                 rows=[{"c": c, "d": d, "score": s, "probability": p, "rank": r} for c, d, s, p, r in PREDICTED])
-
-
-def fresh_database(server_settings: Settings) -> Settings:
-    settings = server_settings.replace(database=f"rag{uuid.uuid4().hex[:10]}")
-    server.ensure_database(settings)
-    return settings
 
 
 def graph_checksum(store: GraphStore) -> tuple[Any, ...]:

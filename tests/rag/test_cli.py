@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import last_json, run_cli
+from helpers import graph_env, last_json, run_cli
 from repurpose.config import Settings
 
 from rag.rag_slice import AD
@@ -14,8 +14,7 @@ QUESTION = "Which drugs could be repurposed for Alzheimer's disease, and why?"
 
 @pytest.fixture()
 def env(rag_settings: Settings) -> dict[str, str]:
-    return {"PLATFORM_DATA_DIR": str(rag_settings.data_dir), "PLATFORM_DATABASE": rag_settings.database,
-            "PLATFORM_URI": "embedded"}
+    return graph_env(rag_settings)
 
 
 def test_no_llm_json(env: dict[str, str]) -> None:

@@ -65,21 +65,54 @@ def test_common_words_are_not_gene_symbols(rag_store: GraphStore) -> None:
     assert [c.id for c in link(rag_store, "drugs binding CHAT").linked] == ["Gene::1103"]
 
 
-def test_embedding_pass_uses_name_vectors(rag_store: GraphStore, rag_settings) -> None:
-    from repurpose.rag import linking
+def _name_vectors(store: GraphStore, encoder_name: str):  # noqa: ANN202
+    """Write every node's ``nameEmbedding``; (encoder, node ids, unit vectors)."""
     from repurpose.text_encoder import load_encoder
 
-    encoder = load_encoder(rag_settings.encoder)
-    rows = rag_store.read("MATCH (n:Entity) RETURN n.id AS id, n.name AS name ORDER BY id")
+    encoder = load_encoder(encoder_name)
+    rows = store.read("MATCH (n:Entity) RETURN n.id AS id, n.name AS name ORDER BY id")
     vectors = encoder.encode([r["name"] for r in rows], normalize_embeddings=True)
-    rag_store.write("UNWIND $rows AS r MATCH (n:Entity {id: r.id}) SET n.nameEmbedding = r.v",
-                    rows=[{"id": r["id"], "v": v.tolist()} for r, v in zip(rows, vectors)])
+    store.write("UNWIND $rows AS r MATCH (n:Entity {id: r.id}) SET n.nameEmbedding = r.v",
+                rows=[{"id": r["id"], "v": v.tolist()} for r, v in zip(rows, vectors)])
+    return encoder, [r["id"] for r in rows], vectors
+
+
+def test_embedding_pass_uses_name_vectors(rag_store: GraphStore, rag_settings) -> None:
+    from repurpose.rag import linking
+
+    _name_vectors(rag_store, rag_settings.encoder)
     try:
         linking._EMBED_CACHE.clear()
         result = link(rag_store, "drugs for dementia", rag_settings.encoder)
         assert [(c.id, c.method) for c in result.linked] == [(AD, "embedding")]
         assert link(rag_store, "drugs for dementia").linked == []  # no encoder: no embedding pass
     finally:
+        rag_store.write("MATCH (n:Entity) REMOVE n.nameEmbedding")
+        linking._EMBED_CACHE.clear()
+
+
+def test_name_vectors_of_every_label_are_searched(rag_store: GraphStore, rag_settings) -> None:
+    """Neo4j holds one vector index per label: linking searches them all (on ArcadeDB: exact cosine)."""
+    from repurpose.enrich.embed import vector_indexes
+    from repurpose.rag import linking
+
+    encoder, ids, vectors = _name_vectors(rag_store, rag_settings.encoder)
+    labels = [r["label"] for r in rag_store.read("CALL db.labels() YIELD label RETURN label") if r["label"] != "Entity"]
+    made = vector_indexes(rag_store, labels, vectors.shape[1])
+    try:
+        index = linking.EmbeddingIndex(rag_store, rag_settings.encoder)
+        assert len(index.vector_indexes) == (len(labels) if rag_store.capabilities.vector_index else 0)
+        hits = index.nearest(["Memantine", "Alzheimer's disease"], top=1)
+        assert [h[0][0] for h in hits] == ["Compound::DB01043", AD] and min(h[0][1] for h in hits) > 0.99
+        # Scores are cosines on both paths (Neo4j's index reports (1 + cos) / 2).
+        query = encoder.encode(["dementia"], normalize_embeddings=True)
+        exact = linking.top_cosine(query, vectors, ids, 3)[0]
+        got = index.nearest(["dementia"], top=3)[0]
+        assert [i for i, _ in got] == [i for i, _ in exact]
+        assert all(abs(a - b) < 1e-3 for (_, a), (_, b) in zip(got, exact)), (got, exact)
+    finally:
+        for name in made:
+            rag_store.write(f"DROP INDEX {name} IF EXISTS")
         rag_store.write("MATCH (n:Entity) REMOVE n.nameEmbedding")
         linking._EMBED_CACHE.clear()
 

@@ -8,26 +8,19 @@ the end, so the session's server is never touched.
 from __future__ import annotations
 
 import shutil
-import uuid
 from pathlib import Path
 from typing import Iterator
 
+import databases
 import pytest
 from fault_support import Snapshot, snapshot, stop_server
 from hetionet_slice import seed_slice, train_slice_run
 from loader_support import HETIONET_EDGES, HETIONET_NODES
 
-from repurpose import server, writeback
+from repurpose import writeback
 from repurpose.config import Settings
 from repurpose.loaders import load_dataset
 from repurpose.store import GraphStore
-
-
-def new_database(server_settings: Settings) -> Settings:
-    """Settings of a new, empty database on the session's server."""
-    fresh = server_settings.replace(database=f"r{uuid.uuid4().hex[:12]}")
-    server.ensure_database(fresh)
-    return fresh
 
 
 def write_back(store: GraphStore, settings: Settings, run_id: str) -> dict:
@@ -58,7 +51,7 @@ def runs_in(slice_runs: list[Path]):  # noqa: ANN201
 @pytest.fixture(scope="session")
 def load_reference(server_settings: Settings) -> Snapshot:
     """The graph after one uninterrupted load of the Hetionet fixture slice."""
-    with GraphStore.connect(new_database(server_settings)) as store:
+    with GraphStore.connect(databases.fresh(server_settings, "r")) as store:
         load_dataset(store, "hetionet", HETIONET_NODES, HETIONET_EDGES)
         return snapshot(store)
 
@@ -66,7 +59,7 @@ def load_reference(server_settings: Settings) -> Snapshot:
 @pytest.fixture(scope="session")
 def writeback_reference(server_settings: Settings, slice_runs: list[Path]) -> tuple[Snapshot, Snapshot]:
     """The write-back slice after an uninterrupted write-back of the first run, then of both, one after the other."""
-    settings = new_database(server_settings)
+    settings = databases.fresh(server_settings, "r")
     target = writeback.runs_root(settings)
     with GraphStore.connect(settings) as store:
         store.apply_schema()

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from databases import SharedDatabase
 from fault_support import snapshot
-from helpers import run_cli
+from helpers import graph_env, run_cli
 from hypothesis import find, given
 from loader_support import PRIMEKG
 
-from rag.rag_slice import fresh_database
 from reliability.fuzzing import (ACCEPTED, CLEAN, GOOD, TARGETS, Target, cases, description_ids, fuzz_settings,
                                  load, parse, write)
 from repurpose.config import Settings
@@ -29,15 +29,24 @@ from repurpose.store import GraphStore
 PARSE_EXAMPLES, LOAD_EXAMPLES = 60, 2
 
 
-@pytest.fixture(scope="module")
-def graph(server_settings: Settings) -> Iterator[tuple[Settings, GraphStore]]:
-    """One database for every target: PrimeKG's fixture (so 'as it was' is more than empty) and the
-    compounds the descriptions seed file describes."""
-    settings = fresh_database(server_settings)
+def _seed(settings: Settings) -> None:
     with GraphStore.connect(settings) as store:
         load_dataset(store, "primekg", PRIMEKG)
         store.write("UNWIND $rows AS r CREATE (:Entity:Compound {id: r[0], name: r[1]})",
                     rows=[list(row) for row in description_ids()])
+
+
+@pytest.fixture(scope="module")
+def seeded(server_settings: Settings) -> SharedDatabase:
+    """One database for every target: PrimeKG's fixture (so 'as it was' is more than empty) and the
+    compounds the descriptions seed file describes."""
+    return SharedDatabase(server_settings, _seed, "fz")
+
+
+@pytest.fixture()
+def graph(seeded: SharedDatabase) -> Iterator[tuple[Settings, GraphStore]]:
+    settings = seeded.settings()
+    with GraphStore.connect(settings) as store:
         yield settings, store
 
 
@@ -88,8 +97,7 @@ def test_through_the_cli_a_refused_file_is_one_error_line(name: str, command: li
     paths = _refused_case(target, tmp_path)
     expected = parse(target, paths).detail
     before = snapshot(store)
-    env = {"PLATFORM_DATA_DIR": str(settings.data_dir), "PLATFORM_DATABASE": settings.database,
-           "PLATFORM_URI": "embedded"}
+    env = graph_env(settings)
     out = run_cli(*command, *map(str, paths.values()), env=env)
     lines = out.stderr.strip().splitlines()
     assert out.returncode == 1 and "Traceback" not in out.stderr

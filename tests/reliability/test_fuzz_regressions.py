@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from databases import SharedDatabase
 from helpers import last_json, run_cli
 from loader_support import DRKG_TREATS, HETIONET_EDGES, HETIONET_NODES, PRIMEKG, graph_totals
 
@@ -23,7 +24,6 @@ from repurpose.loaders import LoadOptions, TriplesLoader, load_dataset
 from repurpose.loaders.staging import stage
 from repurpose.store import GraphStore
 
-from rag.rag_slice import fresh_database
 
 #: Each format's fixture, to be damaged (Hetionet: its edges file, loaded with its nodes file).
 SOURCES = {"triples": DRKG_TREATS, "drkg": DRKG_TREATS, "primekg": PRIMEKG, "hetionet": HETIONET_EDGES}
@@ -56,11 +56,20 @@ MALFORMED = {
 }
 
 
-@pytest.fixture(scope="module")
-def graph(server_settings: Settings) -> Iterator[tuple[GraphStore, tuple[int, int]]]:
-    """One database for the module, holding data so that 'unchanged' means more than 'empty'."""
-    with GraphStore.connect(fresh_database(server_settings)) as store:
+def _seed(settings: Settings) -> None:
+    with GraphStore.connect(settings) as store:
         load_dataset(store, "primekg", PRIMEKG)
+
+
+@pytest.fixture(scope="module")
+def primekg_database(server_settings: Settings) -> SharedDatabase:
+    """One database for the module, holding data so that 'unchanged' means more than 'empty'."""
+    return SharedDatabase(server_settings, _seed, "fz")
+
+
+@pytest.fixture()
+def graph(primekg_database: SharedDatabase) -> Iterator[tuple[GraphStore, tuple[int, int]]]:
+    with GraphStore.connect(primekg_database.settings()) as store:
         yield store, graph_totals(store)
 
 

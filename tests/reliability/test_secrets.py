@@ -15,6 +15,7 @@ from fake_openai import FakeOpenAI
 from helpers import run_cli
 
 from repurpose import server
+from repurpose.engines import arcadedb
 from repurpose.config import Settings
 from repurpose.store import GraphStore
 
@@ -65,10 +66,11 @@ def test_the_root_password_is_in_no_command_line_and_no_other_file(server_settin
     on_command_line = password.encode() in Path(f"/proc/{state.pid}/cmdline").read_bytes()
     assert not on_command_line  # ps shows a command line to every user (a bool, so a failure shows no password)
     data_dir = Path(server_settings.data_dir).resolve()
-    holders = [p for p in data_dir.rglob("*") if p.is_file() and "databases" not in p.parts
-               and p.name != server.PASSWORD_FILE and password.encode() in p.read_bytes()]
+    engine = server.engine_of(server_settings)
+    holders = [p for p in data_dir.rglob("*") if p.is_file() and not {"databases", "transactions"} & set(p.parts)
+               and p.name != engine.password_file and password.encode() in p.read_bytes()]
     assert holders == []
-    assert not (Path(state.root) / server.SECRET_ARGS_FILE).exists()
+    assert not (Path(state.root) / arcadedb.SECRET_ARGS_FILE).exists()
 
 
 def test_the_api_key_is_in_no_error_traceback_or_cache(store: GraphStore, cli_env: dict, tmp_path: Path) -> None:

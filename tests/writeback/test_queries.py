@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import uuid
 from collections import defaultdict
 from pathlib import Path
 from typing import Callable, Iterator
 
+import databases
 import pytest
 from hetionet_slice import SLICE, read_slice, seed_slice
 
-from repurpose import querylib, server, writeback
+from repurpose import querylib, writeback
 from repurpose.config import Settings
 from repurpose.indications import load_indications, read_indications
 from repurpose.store import GraphStore
@@ -43,8 +43,7 @@ def _pairs(run, p) -> dict[tuple[str, str], dict]:
 
 @pytest.fixture(scope="module")
 def lib(server_settings: Settings, trained_run_dir: Path) -> Iterator[Library]:
-    settings = server_settings.replace(database=f"q{uuid.uuid4().hex[:12]}")
-    server.ensure_database(settings)
+    settings = databases.fresh(server_settings, "q")
     with GraphStore.connect(settings) as store:
         store.apply_schema()
         seed_slice(store)
