@@ -81,6 +81,9 @@ def database_name(settings: Settings, engine: Engine | None = None) -> str | Non
 def console(settings: Settings, state: ServerState) -> str:
     """Where a person browses the running server: its web console, user and password file."""
     engine = engines.get(state.engine)
+    if engine.console is None:
+        return (f"{engine.title} here has no web console; `platform db start --engine neo4j` runs Neo4j "
+                f"with Neo4j Browser, and `platform cypher` queries any server")
     title, path = engine.console
     return (f"{title} at http://{HOST}:{state.http_port}{path} (user {engine.user}, password in "
             f"{Path(settings.data_dir) / engine.password_file})")
@@ -158,11 +161,13 @@ def still_running(settings: Settings, state: ServerState) -> bool:
 
 
 def _log_tail(engine: Engine, root: Path, lines: int = 5) -> str:
-    path = engine.log_file(root)
-    if not path.exists():
-        return ""
-    tail = path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-lines:]
-    return " | ".join(line.strip() for line in tail)
+    """The end of the engine's log, or of the process output when that log is empty (a config error)."""
+    for path in (engine.log_file(root), root / LOG_FILE):
+        text = path.read_text(encoding="utf-8", errors="replace").strip() if path.exists() else ""
+        kept = [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("at ")]
+        if kept:
+            return " | ".join(kept[-lines:])
+    return ""
 
 
 def _wait_ready(proc: subprocess.Popen, state: ServerState, engine: Engine, timeout: float) -> None:

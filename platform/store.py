@@ -51,7 +51,9 @@ class Capabilities:
     @classmethod
     def from_agent(cls, agent: str, apoc: bool, edition: str | None = None) -> "Capabilities":
         is_arcade = "arcadedb" in agent.lower()
-        version = agent.split("/", 1)[1] if "/" in agent else ""
+        # "Neo4j/5.26.19"; ArcadeDB: "Neo4j/5.26.0 compatible (ArcadeDB 26.10.2)"
+        found = re.search(r"ArcadeDB[ /]([\w.+-]+)" if is_arcade else r"/([\w.+-]+)", agent)
+        version = found.group(1) if found else ""
         return cls(agent=agent, server="arcadedb" if is_arcade else "neo4j", version=version, edition=edition,
                    vector_index=not is_arcade, apoc=apoc, read_access_enforced=not is_arcade)
 

@@ -37,7 +37,7 @@ command.name = "db"
               help="Server to run [PLATFORM_ENGINE; default: the one last started here, else arcadedb].")
 @click.option("--port", type=int, default=None, help="Bolt port (default 7687 or the next free one).")
 @click.option("--http-port", type=int, default=None,
-              help="HTTP port: ArcadeDB Studio (default 2480) or Neo4j Browser (default 7474), or the next free one.")
+              help="HTTP port: ArcadeDB's API (default 2480) or Neo4j Browser (default 7474), or the next free one.")
 @graph_options
 @json_option
 def start(engine: str | None, port: int | None, http_port: int | None, settings: Settings, as_json: bool) -> None:

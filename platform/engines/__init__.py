@@ -44,8 +44,8 @@ class Engine(Protocol):
     creates_databases: bool
     #: Preferred Bolt and HTTP ports (the next free ones are taken when busy).
     default_ports: tuple[int, int]
-    #: The web console the HTTP port serves, and its path: ("Neo4j Browser", "/browser/").
-    console: tuple[str, str]
+    #: The web console the HTTP port serves, and its path: ("Neo4j Browser", "/browser/"); None without one.
+    console: tuple[str, str] | None
 
     def launch(self, root: Path, bolt_port: int, http_port: int, heap: str, password: str) -> Launch:
         """Prepare ``root`` and return the command that serves it on loopback."""

@@ -64,7 +64,8 @@ class ArcadeDB:
     default_database: str | None = "kg"
     creates_databases: bool = True
     default_ports: tuple[int, int] = (7687, 2480)
-    console: tuple[str, str] = ("ArcadeDB Studio", "/")
+    #: The wheel's server has no Studio (its HTTP root says so), and Studio is not on Maven Central.
+    console: tuple[str, str] | None = None
 
     def launch(self, root: Path, bolt_port: int, http_port: int, heap: str, password: str) -> Launch:
         java, classpath = java_command()

@@ -116,6 +116,7 @@ def _config(root: Path, jars: Path, bolt_port: int, http_port: int) -> str:
         "dbms.security.procedures.unrestricted=apoc.*",
         f"server.memory.pagecache.size={PAGECACHE}",
         "dbms.usage_report.enabled=false",
+        "client.allow_telemetry=false",  # Neo4j Browser sends no usage data
         "",
     ])
 
@@ -138,7 +139,7 @@ class Neo4jCommunity:
     default_database: str | None = None
     creates_databases: bool = False
     default_ports: tuple[int, int] = (7687, 7474)
-    console: tuple[str, str] = ("Neo4j Browser", "/browser/")
+    console: tuple[str, str] | None = ("Neo4j Browser", "/browser/")
 
     def launch(self, root: Path, bolt_port: int, http_port: int, heap: str, password: str) -> Launch:
         jars = fetch_jars()

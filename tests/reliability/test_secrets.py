@@ -55,7 +55,7 @@ def is_loopback(address: str) -> bool:
 def test_every_port_of_the_embedded_server_is_on_loopback(server_settings: Settings) -> None:
     state = server.read_state(server_settings)
     addresses = listening_addresses(state.pid)
-    assert len(addresses) >= 2, addresses  # Bolt and HTTP (Studio) at least
+    assert len(addresses) >= 2, addresses  # Bolt and HTTP at least
     assert all(is_loopback(a) for a in addresses), addresses
 
 
