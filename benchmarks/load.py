@@ -1,4 +1,4 @@
-"""Benchmark: load Hetionet (47,031 nodes, 854,554 edges) into a fresh embedded ArcadeDB server.
+"""Benchmark: load Hetionet (47,031 nodes, 854,554 edges) into a fresh embedded server (ArcadeDB, Neo4j).
 
 Starts its own server in a temporary data directory (stopped at the end), loads
 ../shared/data/hetionet with ``load_dataset``, and prints nodes/s, edges/s, wall time and
@@ -8,6 +8,7 @@ peak memory (this process and the server, from /proc), and the CPU seconds each 
     .venv/bin/python benchmarks/load.py                      # defaults: batch 20000, workers 1
     .venv/bin/python benchmarks/load.py --workers 1 --workers 3 --json
     .venv/bin/python benchmarks/load.py --edge-mode merge     # MERGE every edge instead of CREATE
+    .venv/bin/python benchmarks/load.py --engine arcadedb --engine neo4j --json   # both servers, same run
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pathlib import Path
 
 import click
 
-from repurpose import server
+from repurpose import engines, server
 from repurpose.cli_support import format_table
 from repurpose.config import load_settings
 from repurpose.loaders import LoadOptions, load_dataset
@@ -51,10 +52,11 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run_once(nodes: Path, edges: Path, batch_size: int, workers: int, edge_mode: str, reload: bool) -> dict:
-    """One load into a brand-new server; the result row (and a timed re-run when ``reload``)."""
+def run_once(nodes: Path, edges: Path, batch_size: int, workers: int, edge_mode: str, reload: bool,
+             engine: str) -> dict:
+    """One load into a brand-new ``engine`` server; the result row (and a timed re-run when ``reload``)."""
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
-        settings = load_settings({"data_dir": tmp}, env={})
+        settings = load_settings({"data_dir": tmp, "engine": engine}, env={})
         base = random.randint(41000, 50000)
         bolt = server.pick_port(base)
         state = server.start(settings, bolt_port=bolt, http_port=server.pick_port(base + 400, exclude=(bolt,)))
@@ -68,7 +70,7 @@ def run_once(nodes: Path, edges: Path, batch_size: int, workers: int, edge_mode:
                 wall = time.perf_counter() - started
                 server_cpu = _cpu_seconds(state.pid) - server_cpu
                 client_cpu = time.process_time() - client_cpu
-                row = {"batch_size": batch_size, "workers": workers, "edge_mode": edge_mode,
+                row = {"engine": engine, "batch_size": batch_size, "workers": workers, "edge_mode": edge_mode,
                        "nodes": summary.node_count, "edges": summary.edge_count,
                        "read_s": round(summary.read_seconds, 1), "node_s": round(summary.node_seconds, 1),
                        "edge_s": round(summary.edge_seconds, 1), "wall_s": round(wall, 1),
@@ -96,12 +98,15 @@ def run_once(nodes: Path, edges: Path, batch_size: int, workers: int, edge_mode:
 @click.option("--workers", type=int, multiple=True, help="Parallel sessions; repeat to compare (default 1).")
 @click.option("--edge-mode", type=click.Choice(EDGE_MODES), default="auto", show_default=True)
 @click.option("--reload", is_flag=True, help="Also time an idempotent re-run on the loaded graph.")
+@click.option("--engine", "engine_names", type=click.Choice(sorted(engines.ENGINES)), multiple=True,
+              help="Server to load into; repeat to compare in one run (default arcadedb).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object last.")
 def main(nodes: Path, edges: Path, batch_size: int, workers: tuple[int, ...], edge_mode: str, reload: bool,
-         as_json: bool) -> None:
+         engine_names: tuple[str, ...], as_json: bool) -> None:
     """Time a full Hetionet load into a fresh embedded server."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so `finally` stops the server
-    rows = [run_once(nodes, edges, batch_size, w, edge_mode, reload) for w in (workers or (1,))]
+    rows = [run_once(nodes, edges, batch_size, w, edge_mode, reload, engine)
+            for engine in (engine_names or (engines.DEFAULT,)) for w in (workers or (1,))]
     machine = f"{platform.machine()}, {os.cpu_count()} CPUs (load average {os.getloadavg()[0]:.1f}), {platform.python_version()}"
     print(format_table(rows))
     print(f"machine: {machine}")

@@ -111,14 +111,14 @@ def phase_score(args: argparse.Namespace) -> dict:
 
 
 def phase_write(args: argparse.Namespace) -> dict:
-    """Nodes into a fresh embedded server, then write-back of compounds x top-k edges, timed."""
+    """Nodes into a fresh embedded server (``args.engine``), then write-back of compounds x top-k edges, timed."""
     from repurpose import server, writeback
     from repurpose.config import load_settings
     from repurpose.store import GraphStore
 
     run = RandomRun(args.write_compounds, args.write_diseases, model=args.model, dim=args.dim)
     with tempfile.TemporaryDirectory() as data_dir:
-        settings = load_settings({"data_dir": data_dir}, env={})
+        settings = load_settings({"data_dir": data_dir, "engine": args.engine}, env={})
         bolt = server.pick_port(37000)
         server.start(settings, bolt_port=bolt, http_port=server.pick_port(37400, exclude=(bolt,)))
         try:
@@ -144,7 +144,7 @@ def phase_write(args: argparse.Namespace) -> dict:
                 peer_seconds = time.perf_counter() - t4
         finally:
             server.stop(settings)
-    return {"edges": first["edges"], "edges_in_graph_after_rewrite": count, "plan_seconds": t1 - t0,
+    return {"engine": args.engine, "edges": first["edges"], "edges_in_graph_after_rewrite": count, "plan_seconds": t1 - t0,
             "write_seconds": t2 - t1, "edges_per_second": first["edges"] / (t2 - t1),
             "peer_bare_create_seconds": peer_seconds, "peer_edges_per_second": len(pairs) / peer_seconds,
             "rewrite_seconds": t3 - t2, "rewrite_cleanup_seconds": second["seconds"]["cleanup"],
@@ -179,18 +179,22 @@ def main() -> None:
     parser.add_argument("--write-diseases", type=int, default=5_000)
     parser.add_argument("--write-top-k", type=int, default=10)
     parser.add_argument("--skip-write", action="store_true", help="only the scoring part")
+    parser.add_argument("--engine", action="append", choices=("arcadedb", "neo4j"),
+                        help="server to write into; repeat to compare in one run (default arcadedb)")
     parser.add_argument("--phase", choices=("score", "write"), help=argparse.SUPPRESS)
     parser.add_argument("--method", default="chunked", help=argparse.SUPPRESS)
     parser.add_argument("--per", default="compound", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
+        args.engine = (args.engine or ["arcadedb"])[0]
         result = phase_score(args) if args.phase == "score" else phase_write(args)
         print(json.dumps(result))
         return
 
     scoring = [_subprocess(args, "score", method=m, per=per)
                for per in ("compound", "both") for m in ("chunked", "peer-full-matrix")]
-    writing = None if args.skip_write else _subprocess(args, "write")
+    writing = [] if args.skip_write else [_subprocess(args, "write", engine=engine)
+                                          for engine in (args.engine or ["arcadedb"])]
     result = {"machine": f"{args.threads} threads, 1-minute load average {os.getloadavg()[0]:.1f} at the end",
               "model": f"random {args.model} dim {args.dim}", "compounds": args.compounds,
               "diseases": args.diseases, "top_k": args.top_k, "scoring": scoring, "writing": writing}
@@ -205,17 +209,18 @@ def main() -> None:
         ratio = peers[r["per"]]["seconds"] / r["seconds"]
         print(f"{r['method']:<18} {r['per']:<9} {r['seconds']:>8.2f} {r['pairs_per_second'] / 1e6:>9.1f} "
               f"{r['selected']:>9,} {r['peak_memory_mb']:>8.0f} {ratio:>7.2f}x")
-    if writing:
-        print(f"\nWriting {writing['edges']:,} PREDICTED_TREATS edges into a fresh embedded ArcadeDB (target <= 60 s)")
-        print(f"  plan (graph checks + scoring + calibration): {writing['plan_seconds']:.1f} s")
-        print(f"  write: {writing['write_seconds']:.1f} s = {writing['edges_per_second']:,.0f} edges/s "
-              f"(edges {writing['detail']['write']:.1f} s, switch {writing['detail']['switch']:.1f} s, "
-              f"cleanup {writing['detail']['cleanup']:.1f} s)")
-        print(f"  peer, bare CREATE of the same edges without properties: {writing['peer_bare_create_seconds']:.1f} s "
-              f"= {writing['peer_edges_per_second']:,.0f} edges/s (ours at "
-              f"{writing['edges_per_second'] / writing['peer_edges_per_second']:.2f}x its rate)")
-        print(f"  re-run replacing them: {writing['rewrite_seconds']:.1f} s (deleting the old set "
-              f"{writing['rewrite_cleanup_seconds']:.1f} s); edges after: {writing['edges_in_graph_after_rewrite']:,}")
+    for written in writing:
+        print(f"\nWriting {written['edges']:,} PREDICTED_TREATS edges into a fresh embedded {written['engine']} "
+              "(target <= 60 s)")
+        print(f"  plan (graph checks + scoring + calibration): {written['plan_seconds']:.1f} s")
+        print(f"  write: {written['write_seconds']:.1f} s = {written['edges_per_second']:,.0f} edges/s "
+              f"(edges {written['detail']['write']:.1f} s, switch {written['detail']['switch']:.1f} s, "
+              f"cleanup {written['detail']['cleanup']:.1f} s)")
+        print(f"  peer, bare CREATE of the same edges without properties: {written['peer_bare_create_seconds']:.1f} s "
+              f"= {written['peer_edges_per_second']:,.0f} edges/s (ours at "
+              f"{written['edges_per_second'] / written['peer_edges_per_second']:.2f}x its rate)")
+        print(f"  re-run replacing them: {written['rewrite_seconds']:.1f} s (deleting the old set "
+              f"{written['rewrite_cleanup_seconds']:.1f} s); edges after: {written['edges_in_graph_after_rewrite']:,}")
     print(f"\n1-minute load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
           "(above the core count, other work shared the CPU and these numbers are upper bounds).")
 
