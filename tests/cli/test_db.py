@@ -123,6 +123,20 @@ def test_a_bolt_uri_without_a_database_uses_the_home_one(server_settings) -> Non
         assert out.returncode == 1 and "PLATFORM_DATABASE" in out.stderr and "Traceback" not in out.stderr
 
 
+def test_a_generated_password_may_start_with_a_dash(tmp_path: Path) -> None:
+    """token_urlsafe() can start with '-': Neo4j's admin tool read such a password as an option."""
+    data_dir = tmp_path / "d"
+    data_dir.mkdir()
+    (data_dir / ENGINE.password_file).write_text("-dash-first-password-123\n")
+    (data_dir / ENGINE.password_file).chmod(0o600)
+    env = _env(data_dir)
+    try:
+        out = run_cli("cypher", "RETURN 1 AS one", "--json", env=env)
+        assert out.returncode == 0, out.stderr
+    finally:
+        run_cli("db", "stop", env=env)
+
+
 def test_port_in_use(tmp_path: Path) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from databases import ENGINE
 from helpers import last_json, run_cli
 from repurpose.store import GraphStore
@@ -12,6 +14,7 @@ ARGS = ("demo", "--quick", "--nodes", str(SLICE / "hetionet-slice-nodes.tsv"),
         "--edges", str(SLICE / "hetionet-slice-edges.sif.gz"), "--json")
 
 
+@pytest.mark.one_server("the whole pipeline (110 s on Neo4j); each graph step runs on Neo4j in its own tests, and `platform demo --quick` on full Hetionet ran on Neo4j by hand (README, Using Neo4j)")
 def test_demo_quick_end_to_end_then_resume(store: GraphStore, cli_env: dict[str, str]) -> None:
     first = run_cli(*ARGS, env=cli_env, timeout=900)
     assert first.returncode == 0, first.stderr[-3000:]

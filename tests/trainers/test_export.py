@@ -3,6 +3,8 @@ and ``platform train`` on it."""
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import time
 from pathlib import Path
@@ -98,6 +100,7 @@ def test_export_without_text_has_no_vectors(store) -> None:
     assert len(data.entity_ids) == len(source.entity_ids) + 1
 
 
+@pytest.mark.one_server("a training through the CLI (62 s on Neo4j); the export it reads is tested on Neo4j in this file")
 def test_platform_train_cli(store, cli_env, settings) -> None:
     source = read_nodes_and_edges(SLICE / "nodes.tsv", SLICE / "edges.tsv")
     _load_graph(store, source)

@@ -7,6 +7,8 @@ and the degree prior on DrugCentral pairs it never trained on.
 
 from __future__ import annotations
 
+import pytest
+
 import json
 from pathlib import Path
 
@@ -27,6 +29,7 @@ def _masked_vectors(store) -> dict[str, list[float]]:  # noqa: ANN001
     return {r["id"]: r["v"] for r in rows}
 
 
+@pytest.mark.one_server("masked embed, two trainings and validate (86 s on Neo4j); embed with --text-mask, export and write-back run on Neo4j in tests/enrich, tests/trainers and tests/writeback")
 def test_masked_training_and_validation(slice_store, cli_env, settings) -> None:
     slice_store.write("UNWIND $rows AS r MATCH (n:Entity {id: r.id}) SET n.description = r.text",
                       rows=[{"id": k, "text": v} for k, v in TEXTS.items()])

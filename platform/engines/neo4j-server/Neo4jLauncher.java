@@ -31,7 +31,8 @@ public class Neo4jLauncher {
         }
         String password = new String(System.in.readAllBytes()).strip();
         if (!Files.exists(home.resolve("data/databases/system"))) {
-            int code = AdminTool.execute(context, "dbms", "set-initial-password", password);
+            // "--": a generated password may start with "-", which would be read as an option.
+            int code = AdminTool.execute(context, "dbms", "set-initial-password", "--", password);
             if (code != 0) {
                 System.exit(code);
             }
