@@ -58,7 +58,10 @@ LIMIT $k;
 // Model predictions (PREDICTED_TREATS), never mixed with curated edges; best score first. Only a
 // run's current write-back is read (p.writeId among the runs' currentWriteId, read once at the start:
 // per-row lookups saw a write-back's switch half-way and mixed sets), so a write in progress is never
-// mixed in. The known flag is looked up for the k rows kept only.
+// mixed in. Edges with no writeId (written by hand, not by platform writeback) are read too, but
+// only with a runId: on Neo4j (read committed) an edge deleted while this query runs reads as
+// having no properties at all, so "no writeId" alone let a replaced set's ghosts through.
+// The known flag is looked up for the k rows kept only.
 MATCH (m:ModelRun)
 WITH collect(m.currentWriteId) AS current
 CALL {
@@ -71,7 +74,7 @@ CALL {
   RETURN c, p, d
 }
 WITH c, p, d, current
-WHERE p.writeId IS NULL OR p.writeId IN current
+WHERE p.writeId IN current OR (p.writeId IS NULL AND p.runId IS NOT NULL)
 WITH c, p, d
 ORDER BY p.score DESC, c.id, d.id
 LIMIT $k

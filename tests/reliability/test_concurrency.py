@@ -12,8 +12,6 @@ import threading
 import time
 from collections import Counter
 
-import pytest
-from databases import ENGINE
 from fault_support import LOAD_SLICE, PLATFORM, Snapshot, cli_env, compare, reads_during, snapshot_of
 
 from repurpose import writeback
@@ -66,12 +64,11 @@ def test_a_load_while_read_queries_run(settings: Settings, load_reference: Snaps
 
 
 
-@pytest.mark.xfail(ENGINE.name == "neo4j", strict=False,
-                   reason="open defect on Neo4j 5.26 (read committed, no snapshot): one run of this test read 500 "
-                          "edges (old and new sets) where 329 were expected, although the query filters on the "
-                          "writeIds it read first; not yet explained, not seen on ArcadeDB")
 def test_ask_evidence_during_a_writeback_replacement_is_one_complete_set(slice_db: Settings, runs_in) -> None:
     """While a run's edges are replaced, the predicted retriever (ask's evidence) sees the old set or the new.
+
+    Neo4j (read committed) read an edge deleted during the query as one with no properties, so the
+    filter's "no writeId" branch let the old set's ghosts through: 500 rows where 329 were due.
 
     ArcadeDB reads have no snapshot: a read met edges the replacement had just deleted (EntityNotFound,
     now retried by the store), and a per-row lookup of the run's current write saw the switch half-way
