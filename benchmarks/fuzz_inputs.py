@@ -39,11 +39,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:] = [str(ROOT / "tests")] + [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 from fake_openai import FakeOpenAI  # noqa: E402
+from databases import fresh  # noqa: E402
 from fault_support import snapshot  # noqa: E402
-from helpers import run_cli  # noqa: E402
+from helpers import graph_env, run_cli  # noqa: E402
 from hypothesis import Phase, given, seed as hypothesis_seed  # noqa: E402
 
-from rag.rag_slice import INJECTION, fresh_database, graph_checksum, seed_slice  # noqa: E402
+from rag.rag_slice import INJECTION, graph_checksum, seed_slice  # noqa: E402
 from reliability.fuzzing import (ACCEPTED, CLEAN, GOOD, MISREPORTED, OUTCOMES, PARTIAL, TARGETS, TRACEBACK,  # noqa: E402
                                  UNCLEAR, Outcome, Target, cases, description_ids, fuzz_settings, load, parse, write)
 from reliability.injection import PAYLOADS, RecordingStore, files_with, odd_names  # noqa: E402
@@ -69,17 +70,12 @@ INJECTION_COLUMNS = ["vector", "attempts", "refused", "made safe", "reached"]
 
 def prepared_graph(server_settings: Settings) -> Settings:
     """A fresh database holding PrimeKG's fixture and the compounds the descriptions seed file describes."""
-    settings = fresh_database(server_settings)
+    settings = fresh(server_settings, "rag")
     with RecordingStore.connect(settings) as store:
         load_dataset(store, "primekg", PRIMEKG)
         store.write("UNWIND $rows AS r CREATE (:Entity:Compound {id: r[0], name: r[1]})",
                     rows=[list(row) for row in description_ids()])
     return settings
-
-
-def cli_env(settings: Settings, **extra: str) -> dict[str, str]:
-    return {"PLATFORM_DATA_DIR": str(settings.data_dir), "PLATFORM_DATABASE": settings.database,
-            "PLATFORM_URI": "embedded", **extra}
 
 
 def cli_args(target: Target, paths: dict[str, Path], dataset: str) -> list[str]:
@@ -166,7 +162,7 @@ class Campaign:
     def cli_one(self, name: str, target: Target, paths: dict[str, Path], settings: Settings, stem: str,
                 expected: Outcome, counts: Counter) -> None:
         counts["cli runs"] += 1
-        problem = judge_cli(expected, run_cli(*cli_args(target, paths, f"cli-{stem}"), env=cli_env(settings)))
+        problem = judge_cli(expected, run_cli(*cli_args(target, paths, f"cli-{stem}"), env=graph_env(settings)))
         if problem:
             counts["cli bad"] += 1
             counts[TRACEBACK] += problem.startswith("traceback")
@@ -235,7 +231,7 @@ class Injections:
             self.attempt("writeback/report --run", store, payload, lambda: writeback.open_run(payload, settings))
 
     def cli(self, settings: Settings) -> None:
-        env = cli_env(settings)
+        env = graph_env(settings)
         with RecordingStore.connect(settings) as store, FakeOpenAI() as fake:
             for payload in PAYLOADS[:self.cli_payloads]:
                 commands = {"cli enrich --label": (["enrich", "--label", payload], fake.env()),
@@ -258,7 +254,7 @@ class Injections:
         from repurpose.rag.pipeline import ask
         from repurpose.rag.text2cypher import text_to_cypher
 
-        settings = fresh_database(self.server_settings)
+        settings = fresh(self.server_settings, "rag")
         with RecordingStore.connect(settings) as store, FakeOpenAI() as fake:
             store.apply_schema()
             seed_slice(store)
