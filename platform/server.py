@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterator
 
-from repurpose import engines
+from repurpose import atomic, engines
 from repurpose.config import Settings
 from repurpose.engines import HOST, Engine
 from repurpose.errors import ServerError
@@ -236,16 +236,10 @@ def start(settings: Settings, *, engine: str | None = None, bolt_port: int | Non
     finally:
         for secret in launch.secrets:
             secret.unlink(missing_ok=True)
-    _atomic_write(_state_path(settings), json.dumps(asdict(state)))
-    _atomic_write(_data_dir(settings) / ENGINE_FILE, chosen.name + "\n")
+    atomic.write_text(_state_path(settings), json.dumps(asdict(state)))
+    atomic.write_text(_data_dir(settings) / ENGINE_FILE, chosen.name + "\n")
     ensure_database(settings, state)
     return state
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
 
 
 @contextlib.contextmanager
