@@ -25,7 +25,6 @@ import json
 import multiprocessing as mp
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -120,8 +119,8 @@ class Bench:
                 _, rerun_s = timed(lambda: fs.run(args, env))
                 reference = self.refs["writeback0" if step == "writeback" else step]
                 difference = fs.compare(reference, fs.snapshot_of(data_dir))
-                self.add("fault", f"kill -9 {target} during {step}", fault=fault.as_dict(),
-                         rerun_seconds=rerun_s, difference=difference.as_dict(),
+                self.add("fault", f"kill -9 {target} during {step}", fault=fault.to_dict(),
+                         rerun_seconds=rerun_s, difference=difference.to_dict(),
                          measured=(f"killed at {fault.progress:,} (of {self._total(step, reference):,}) after "
                                    f"{fault.seconds_to_fault:.1f} s; command exit {fault.returncode} "
                                    f"{fault.seconds_to_exit:.1f} s later; re-run {rerun_s:.1f} s"
@@ -160,7 +159,7 @@ class Bench:
         difference = fs.compare(self.refs["writeback1"], fs.snapshot_of(self.reference_dir))
         sequential = self.seconds["writeback0"] + self.seconds["writeback1"]
         self.add("concurrency", "2 write-backs of different runs at once", errors=errors, seconds=seconds,
-                 overlap_samples=overlap, difference=difference.as_dict(),
+                 overlap_samples=overlap, difference=difference.to_dict(),
                  measured=(f"{seconds:.1f} s together (one after the other: {sequential:.1f} s); both runs' edges "
                            f"in the graph at once in {overlap} samples; failures {len(errors)}"),
                  lost=difference.words(), ok=not errors and difference.equal and overlap > 0)
@@ -180,7 +179,7 @@ class Bench:
         self.add("concurrency", f"load while {readers} readers query", load_rc=proc.returncode,
                  load_seconds=seconds, reference_load_seconds=self.seconds["load"], queries=len(reads.latencies),
                  during=reads.during, errors=reads.errors[:5], error_count=len(reads.errors), read_p95=p95,
-                 difference=difference.as_dict(),
+                 difference=difference.to_dict(),
                  measured=(f"load {seconds:.1f} s (alone {self.seconds['load']:.1f} s), exit {proc.returncode}; "
                            f"{reads.during:,} queries during it, p95 {p95 * 1000:.0f} ms, errors {len(reads.errors)}"),
                  lost=difference.words(),
@@ -199,7 +198,7 @@ class Bench:
         p50, p95 = percentile(lat, 0.5) or 0.0, percentile(lat, 0.95) or 0.0
         self.add("concurrency", f"ask --no-llm, {clients} clients x {seconds:.0f} s", clients=clients,
                  answers=len(lat), throughput=throughput, p50=p50, p95=p95, errors=out["errors"][:5],
-                 error_count=len(out["errors"]), statuses=out["statuses"], difference=difference.as_dict(),
+                 error_count=len(out["errors"]), statuses=out["statuses"], difference=difference.to_dict(),
                  measured=(f"{len(lat):,} answers, {throughput:.1f}/s, p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
                            f"errors {len(out['errors'])}"),
                  lost=difference.words(),

@@ -121,3 +121,13 @@ CALL {
 RETURN pc.id AS classId, pc.name AS class, c.id AS compoundId, c.name AS compound
 ORDER BY class, compound
 LIMIT $k;
+
+// name: label_keys    params: $n (`{label}` filled in)
+// Property keys seen on a sample of one label's nodes, for the text-to-Cypher schema (works without APOC).
+MATCH (n:{label}) WITH n LIMIT $n UNWIND keys(n) AS k
+RETURN collect(DISTINCT k) AS keys
+
+// name: type_patterns    params: $n (`{type}` filled in)
+// (start kind, end kind, property keys) of a sample of one relationship type's edges.
+MATCH (a)-[r:{type}]->(b) WITH a, r, b LIMIT $n
+RETURN [l IN labels(a) WHERE l <> 'Entity'][0] AS a, [l IN labels(b) WHERE l <> 'Entity'][0] AS b, keys(r) AS keys

@@ -18,48 +18,12 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from repurpose import cypher
 from repurpose.cypher_safety import IDENTIFIER, identifier
 from repurpose.loaders.staging import Staged
 from repurpose.store import GraphStore
 
 EDGE_MODES = ("auto", "merge", "create")
-
-EXISTING_IDS = "UNWIND $ids AS i MATCH (n:Entity {id: i}) RETURN collect(n.id) AS ids"
-# Rows travel as lists [id, name, varying props...] or [source id, target id, varying props...];
-# properties equal across a whole group travel once, as parameters. Inline property maps and
-# list rows measured about 3x faster on ArcadeDB than ``SET x += row.map`` (docs/loaders.md).
-NODE_CREATE = "UNWIND $rows AS r CREATE (n:Entity:{kind} {{id: r[0], name: r[1], datasets: [$dataset]{props}}})"
-NODE_UPDATE = """
-UNWIND $rows AS r
-MATCH (n:Entity {{id: r[0]}})
-SET n.name = r[1]{props},
-    n.datasets = CASE WHEN $dataset IN coalesce(n.datasets, []) THEN n.datasets
-                      ELSE coalesce(n.datasets, []) + $dataset END
-"""
-EDGE_MATCH = "UNWIND $rows AS r MATCH (a:Entity {{id: r[0]}}) MATCH (b:Entity {{id: r[1]}}) "
-EDGE_CREATE = EDGE_MATCH + "CREATE (a)-[e:{type} {{dataset: $dataset{props}}}]->(b)"
-EDGE_MERGE = EDGE_MATCH + "MERGE (a)-[e:{type} {{dataset: $dataset}}]->(b){set}"
-EDGE_PAIRS = "MATCH (a:Entity)-[e:{type}]->(b:Entity) WHERE e.dataset = $dataset RETURN collect([a.id, b.id]) AS pairs"
-COUNT_EDGES = "MATCH ()-[e:{type}]->() WHERE e.dataset = $dataset RETURN count(e) AS n"
-DELETE_EDGES = """
-MATCH ()-[e:{type}]->() WHERE e.dataset = $dataset
-WITH e LIMIT $limit DELETE e
-"""
-DELETE_NODES = """
-MATCH (n:Entity) WHERE n.datasets = [$dataset]
-WITH n LIMIT $limit DETACH DELETE n
-"""
-UNLINK_NODES = """
-MATCH (n:Entity) WHERE $dataset IN n.datasets
-SET n.datasets = [x IN n.datasets WHERE x <> $dataset]
-"""
-DELETE_DATASET = "MATCH (d:Dataset {name: $dataset}) DELETE d"
-RECORD_DATASET = """
-MERGE (d:Dataset {name: $dataset})
-SET d.files = $files, d.sha256 = $sha256, d.loadedAt = $loadedAt, d.nodeCount = $nodeCount,
-    d.edgeCount = $edgeCount, d.loader = $loader
-"""
-
 
 #: Properties the writer sets itself; a loader's props with these names are ignored.
 RESERVED = frozenset({"id", "name", "datasets", "dataset"})
@@ -152,27 +116,27 @@ class GraphWriter:
 
     def _types_in_graph(self) -> set[str]:
         """The graph's relationship types a loader can have made (a hand-written odd name is not one)."""
-        rows = self.store.read("CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType")
-        return {r["relationshipType"] for r in rows if IDENTIFIER.match(r["relationshipType"])}
+        return {t for t in self.store.relationship_types() if IDENTIFIER.match(t)}
 
     def forget_dataset(self) -> None:
         """Delete the Dataset node: from now until ``record_dataset`` the load counts as incomplete."""
-        self.store.write(DELETE_DATASET, dataset=self.dataset)
+        self.store.write(cypher.get("load", "delete_dataset"), dataset=self.dataset)
 
     def remove_dataset(self, stats: WriteStats) -> None:
         """``--replace``: delete this dataset's edges, its own nodes, and its name from shared nodes."""
         self.forget_dataset()
         for edge_type in sorted(self._types_in_graph()):
-            stats.removed_edges += _delete_in_chunks(self.store, DELETE_EDGES.format(type=identifier(edge_type, "type")),
+            stats.removed_edges += _delete_in_chunks(self.store, cypher.get("load", "delete_edges", type=edge_type),
                                                       "relationships_deleted", dataset=self.dataset)
-        stats.removed_nodes = _delete_in_chunks(self.store, DELETE_NODES, "nodes_deleted", dataset=self.dataset)
-        self.store.write(UNLINK_NODES, dataset=self.dataset)
+        stats.removed_nodes = _delete_in_chunks(self.store, cypher.get("load", "delete_nodes"), "nodes_deleted",
+                                                dataset=self.dataset)
+        self.store.write(cypher.get("load", "unlink_nodes"), dataset=self.dataset)
 
     def existing_ids(self, ids: list[str], chunk: int = 20_000) -> set[str]:
         """Which of ``ids`` are already in the graph (looked up through the Entity.id index)."""
         found: set[str] = set()
         for start in range(0, len(ids), chunk):
-            found.update(self.store.read(EXISTING_IDS, ids=ids[start:start + chunk])[0]["ids"])
+            found.update(self.store.read(cypher.get("load", "existing_ids"), ids=ids[start:start + chunk])[0]["ids"])
         return found
 
     def write_nodes(self, staged: Staged, stats: WriteStats) -> None:
@@ -185,8 +149,8 @@ class GraphWriter:
         existing = self.existing_ids(list(staged.nodes))
         for kind, nodes in staged.nodes_per_kind().items():
             plan = plan_properties(n.props for n in nodes)
-            create = NODE_CREATE.format(kind=identifier(kind, "node kind"), props=plan.map_entries(2))
-            update = NODE_UPDATE.format(props=plan.set_items("n", 2))
+            create = cypher.get("load", "create_nodes", label=kind, fragments={"props": plan.map_entries(2)})
+            update = cypher.get("load", "update_nodes", fragments={"props": plan.set_items("n", 2)})
             for query, group in ((create, [n for n in nodes if n.id not in existing]),
                                  (update, [n for n in nodes if n.id in existing])):
                 if group:
@@ -202,8 +166,7 @@ class GraphWriter:
             return self.edge_mode
         if edge_type not in present:
             return "create"
-        existing = self.store.read(COUNT_EDGES.format(type=identifier(edge_type, "type")),
-                                   dataset=self.dataset)[0]["n"]
+        existing = self.store.read(cypher.get("load", "count_edges", type=edge_type), dataset=self.dataset)[0]["n"]
         if existing == 0:
             return "create"
         return "skip" if existing == expected else "complete"
@@ -219,15 +182,14 @@ class GraphWriter:
                 continue
             plan = plan_properties(pairs.values())
             if mode == "complete":
-                written = self.store.read(EDGE_PAIRS.format(type=identifier(edge_type, "type")),
+                written = self.store.read(cypher.get("load", "edge_pairs", type=edge_type),
                                           dataset=self.dataset)[0]["pairs"]
                 done = {(a, b) for a, b in written}
                 pairs = {key: props for key, props in pairs.items() if key not in done}
             if mode in ("create", "complete"):
-                query = EDGE_CREATE.format(type=identifier(edge_type, "type"), props=plan.map_entries(2))
+                query = cypher.get("load", "create_edges", type=edge_type, fragments={"props": plan.map_entries(2)})
             else:
-                items = plan.set_items("e", 2)
-                query = EDGE_MERGE.format(type=identifier(edge_type, "type"), set=f" SET {items[2:]}" if items else "")
+                query = cypher.get("load", "merge_edges", type=edge_type, fragments={"props": plan.set_items("e", 2)})
             rows = ([s, t, *plan.values(props)] for (s, t), props in pairs.items())
             stats.edges[edge_type] = self.store.write_batches(
                 query, rows, batch_size=self.batch_size, total=len(pairs), desc=f"edges {edge_type}",
@@ -237,6 +199,6 @@ class GraphWriter:
     def record_dataset(self, *, files: list[str], sha256: list[str], loader: str, node_count: int,
                        edge_count: int) -> None:
         """Write the Dataset node last: its presence means the load completed."""
-        self.store.write(RECORD_DATASET, dataset=self.dataset, files=files, sha256=sha256,
+        self.store.write(cypher.get("load", "record_dataset"), dataset=self.dataset, files=files, sha256=sha256,
                          loadedAt=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), nodeCount=node_count,
                          edgeCount=edge_count, loader=loader)

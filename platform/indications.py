@@ -12,17 +12,11 @@ import csv
 from pathlib import Path
 from typing import Any
 
+from repurpose import cypher
 from repurpose.errors import InputError
 from repurpose.store import GraphStore
 
 REQUIRED = ("doid_id", "drugbank_id")
-MERGE_INDICATIONS = """
-UNWIND $rows AS row
-MATCH (c:Entity {id: row.c})
-MATCH (d:Entity {id: row.d})
-MERGE (c)-[i:INDICATED_IN {source: $source}]->(d)
-SET i.category = row.category
-"""
 
 
 def read_indications(path: Path) -> list[dict[str, Any]]:
@@ -48,12 +42,10 @@ def load_indications(store: GraphStore, path: Path, source: str = "DrugCentral")
     """MERGE the file's indications whose compound and disease are in the graph; counts of each."""
     rows = read_indications(path)
     ids = sorted({r["c"] for r in rows} | {r["d"] for r in rows})
-    present = set(store.read("UNWIND $ids AS id MATCH (n:Entity {id: id}) RETURN collect(n.id) AS ids",
-                             ids=ids)[0]["ids"])
+    present = set(store.read(cypher.get("indications", "ids_present"), ids=ids)[0]["ids"])
     usable = [r for r in rows if r["c"] in present and r["d"] in present]
-    store.write_batches(MERGE_INDICATIONS, usable, batch_size=5000, total=len(usable),
+    store.write_batches(cypher.get("indications", "merge_indications"), usable, batch_size=5000, total=len(usable),
                         desc="indications", unit="edges", source=source)
-    total = store.read("MATCH (:Compound)-[i:INDICATED_IN {source: $source}]->(:Disease) RETURN count(i) AS n",
-                       source=source)[0]["n"]
+    total = store.read(cypher.get("indications", "count_indications"), source=source)[0]["n"]
     return {"source": source, "rows": len(rows), "written": len(usable), "skipped_missing_nodes": len(rows) - len(usable),
             "edges_in_graph": total}

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import importlib.resources
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -20,6 +19,7 @@ from typing import Any, Callable, Iterable, Iterator
 import neo4j
 from neo4j import exceptions as neo4j_errors
 
+from repurpose import cypher
 from repurpose import engines, server
 from repurpose.config import Settings
 from repurpose.cypher_safety import IDENTIFIER, assert_read_only
@@ -124,9 +124,9 @@ class GraphStore:
             raise GraphUnavailable(f"cannot reach {uri}; {hint}") from exc
         store = cls(driver, database, uri, alive)
         try:
-            store.read("RETURN 1 AS ok")
+            store.read(cypher.get("store", "ping"))
             if database is None:  # the server's home database: name it, for caches and messages
-                store.database = store.read("CALL db.info() YIELD name RETURN name")[0]["name"]
+                store.database = store.read(cypher.get("store", "home_database"))[0]["name"]
         except QueryError as exc:
             driver.close()
             shown = "its home database" if database is None else f"database {database!r}"
@@ -151,10 +151,9 @@ class GraphStore:
             apoc, edition = False, None
             if "arcadedb" not in agent.lower():
                 with contextlib.suppress(QueryError):
-                    apoc = bool(self.read("SHOW PROCEDURES YIELD name WHERE name STARTS WITH 'apoc.' "
-                                          "RETURN count(*) AS n")[0]["n"])
+                    apoc = bool(self.read(cypher.get("store", "apoc_procedures"))[0]["n"])
                 with contextlib.suppress(QueryError, IndexError):
-                    edition = self.read("CALL dbms.components() YIELD edition RETURN edition")[0]["edition"]
+                    edition = self.read(cypher.get("store", "edition"))[0]["edition"]
             self._capabilities = Capabilities.from_agent(agent, apoc, edition)
         return self._capabilities
 
@@ -293,25 +292,25 @@ class GraphStore:
     # -- schema and inspection -------------------------------------------------------------
     def apply_schema(self) -> int:
         """Run every statement of ``cypher/schema.cypher`` (idempotent); returns how many ran."""
-        text = importlib.resources.files("repurpose.cypher").joinpath("schema.cypher").read_text(encoding="utf-8")
-        statements = [s.strip() for s in _strip_comments(text).split(";") if s.strip()]
+        statements = cypher.statements("schema")
         for statement in statements:
-            if statement.upper().startswith("CREATE VECTOR INDEX") and not self.capabilities.vector_index:
-                continue
             self.write(statement)
         return len(statements)
 
+    def labels(self) -> list[str]:
+        """Every node label of the graph, sorted by code point (as the server reports them, unchecked)."""
+        return sorted(r["label"] for r in self.read(cypher.get("store", "labels")))
+
+    def relationship_types(self) -> list[str]:
+        """Every relationship type of the graph, sorted by code point (as the server reports them, unchecked)."""
+        return sorted(r["relationshipType"] for r in self.read(cypher.get("store", "relationship_types")))
+
     def counts(self) -> dict[str, dict[str, int]]:
         """Node counts per label and relationship counts per type."""
-        labels = {r["label"]: 0 for r in self.read("CALL db.labels() YIELD label RETURN label")}
-        for label in list(labels):
-            if IDENTIFIER.match(label):
-                labels[label] = self.read(f"MATCH (n:`{label}`) RETURN count(n) AS n")[0]["n"]
-        types = {r["relationshipType"]: 0 for r in
-                 self.read("CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType")}
-        for rel in list(types):
-            if IDENTIFIER.match(rel):
-                types[rel] = self.read(f"MATCH ()-[r:`{rel}`]->() RETURN count(r) AS n")[0]["n"]
+        labels = {label: self.read(cypher.get("store", "count_label", label=label))[0]["n"]
+                  for label in self.labels() if IDENTIFIER.match(label)}
+        types = {rel: self.read(cypher.get("store", "count_type", type=rel))[0]["n"]
+                 for rel in self.relationship_types() if IDENTIFIER.match(rel)}
         return {"labels": {k: v for k, v in sorted(labels.items()) if v},
                 "relationships": {k: v for k, v in sorted(types.items()) if v}}
 
@@ -319,10 +318,6 @@ class GraphStore:
 def _one_line(message: str | None) -> str:
     """A server message on one line (Neo4j's syntax errors span several, with a caret under the query)."""
     return re.sub(r"\s+", " ", message or "").strip()
-
-
-def _strip_comments(text: str) -> str:
-    return "\n".join(line for line in text.splitlines() if not line.strip().startswith("//"))
 
 
 @contextlib.contextmanager

@@ -173,7 +173,7 @@ class Difference:
         return (f"{self.nodes_missing} nodes, {self.edges_missing} edges missing; {self.nodes_extra} nodes, "
                 f"{self.edges_extra} edges extra ({self.duplicate_edges} duplicated)")
 
-    def as_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return {**self.__dict__, "lost": self.lost, "extra": self.extra, "equal": self.equal}
 
 
@@ -202,7 +202,7 @@ class Fault:
     stderr_tail: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
 

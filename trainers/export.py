@@ -18,7 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from repurpose.cypher_safety import IDENTIFIER, identifier
+from repurpose import atomic, cypher
+from repurpose.cypher_safety import IDENTIFIER
 from repurpose.trainers.data import TripleData
 
 #: (text mode, mask) -> node properties holding [name vector, description vector] (written by the
@@ -35,9 +36,6 @@ TEXT_PROPERTIES: dict[tuple[str, str], tuple[str, ...]] = {
 #: which training on would make circular.
 EXCLUDED_PREFIXES = ("PREDICTED",)
 EXCLUDED_TYPES = frozenset({"INDICATED_IN"})
-NODES = ("MATCH (n:Entity) WHERE n.id IS NOT NULL "
-         "RETURN collect(n.id) AS ids, collect(coalesce([l IN labels(n) WHERE l <> 'Entity'][0], 'Entity')) AS kinds")
-TYPES = "CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType"
 
 
 def _text_properties(text: str, mask: str = "none") -> tuple[str, ...]:
@@ -53,32 +51,27 @@ def _text_properties(text: str, mask: str = "none") -> tuple[str, ...]:
 def relationship_types(store: Any) -> list[str]:
     """Exportable relationship types, sorted (predictions excluded, and names no loader makes: a type
     written by hand with other characters would fail ``identifier`` and stop the export)."""
-    names = sorted(r["relationshipType"] for r in store.read(TYPES))
-    return [n for n in names if not n.startswith(EXCLUDED_PREFIXES) and n not in EXCLUDED_TYPES
+    return [n for n in store.relationship_types() if not n.startswith(EXCLUDED_PREFIXES) and n not in EXCLUDED_TYPES
             and IDENTIFIER.match(n)]
 
 
 def graph_fingerprint(store: Any, text: str = "none", mask: str = "none") -> tuple[str, dict]:
     """(short hash, summary) of what an export of ``store`` with ``text`` (and ``mask``) would contain."""
-    summary: dict[str, Any] = {"nodes": store.read("MATCH (n:Entity) RETURN count(n) AS n")[0]["n"], "edges": {},
+    summary: dict[str, Any] = {"nodes": store.read(cypher.get("export", "entity_count"))[0]["n"], "edges": {},
                                "text": {}}
     for rel in relationship_types(store):
         # Counting every edge of the type (not just Entity-to-Entity) is answered from the type's
         # own count at once; any change to the exported edges still changes it.
-        summary["edges"][rel] = store.read(
-            f"MATCH ()-[r:{identifier(rel, 'relationship type')}]->() RETURN count(r) AS n")[0]["n"]
+        summary["edges"][rel] = store.read(cypher.get("export", "edge_count", type=rel))[0]["n"]
     for prop in _text_properties(text, mask):
-        name = identifier(prop, "property")
-        row = store.read(f"MATCH (n:Entity) WHERE n.{name} IS NOT NULL RETURN count(n) AS n, sum(n.{name}[0]) AS s")[0]
+        row = store.read(cypher.get("export", "vector_summary", property=prop))[0]
         summary["text"][prop] = [row["n"], round(float(row["s"] or 0.0), 5)]
     digest = hashlib.sha256(json.dumps(summary, sort_keys=True).encode()).hexdigest()[:16]
     return digest, summary
 
 
 def _text_matrix(store: Any, prop: str, index: dict[str, int]) -> np.ndarray | None:
-    name = identifier(prop, "property")
-    got = store.read_columns(f"MATCH (n:Entity) WHERE n.{name} IS NOT NULL AND n.id IS NOT NULL "
-                             f"RETURN collect(n.id) AS ids, collect(n.{name}) AS vectors")
+    got = store.read_columns(cypher.get("export", "vectors", property=prop))
     rows = [(node_id, vec) for node_id, vec in zip(got["ids"], got["vectors"]) if node_id in index and vec]
     if not rows:
         return None
@@ -91,7 +84,7 @@ def _text_matrix(store: Any, prop: str, index: dict[str, int]) -> np.ndarray | N
 def export_graph(store: Any, text: str = "none", mask: str = "none") -> TripleData:
     """Read every Entity, every exportable edge between Entities, and the ``text`` vectors (``mask``ed)."""
     props = _text_properties(text, mask)
-    got = store.read_columns(NODES)
+    got = store.read_columns(cypher.get("export", "entities"))
     nodes = sorted(zip(got["ids"], got["kinds"]))
     entity_ids = [n[0] for n in nodes]
     index = {e: i for i, e in enumerate(entity_ids)}
@@ -99,9 +92,7 @@ def export_graph(store: Any, text: str = "none", mask: str = "none") -> TripleDa
     parts = []
     for r, rel in enumerate(relation_types):
         # Two parallel lists stay aligned because neither id is null (collect skips nulls).
-        got = store.read_columns(f"MATCH (a:Entity)-[:{identifier(rel, 'relationship type')}]->(b:Entity) "
-                                 "WHERE a.id IS NOT NULL AND b.id IS NOT NULL "
-                                 "RETURN collect(a.id) AS heads, collect(b.id) AS tails")
+        got = store.read_columns(cypher.get("export", "edges", type=rel))
         if got["heads"]:
             heads = np.fromiter((index[a] for a in got["heads"]), dtype=np.int64, count=len(got["heads"]))
             tails = np.fromiter((index[b] for b in got["tails"]), dtype=np.int64, count=len(got["tails"]))
@@ -115,16 +106,14 @@ def export_graph(store: Any, text: str = "none", mask: str = "none") -> TripleDa
 
 def save_export(data: TripleData, path: Path) -> None:
     """Write ``data`` as one ``.npz`` (written to a temporary name, then renamed)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     arrays = {"entity_ids": np.array(data.entity_ids), "relation_types": np.array(data.relation_types),
               "entity_kinds": np.array(data.entity_kinds or []), "triples": data.triples,
               "fingerprint": np.array(data.fingerprint)}
     for name in ("name_vectors", "description_vectors"):
         if getattr(data, name) is not None:
             arrays[name] = getattr(data, name)
-    tmp = path.with_name(path.name + ".tmp.npz")
-    np.savez(tmp, **arrays)
-    tmp.replace(path)
+    with atomic.replacing(path, suffix=".npz") as tmp:
+        np.savez(tmp, **arrays)
 
 
 def load_export(path: Path) -> TripleData:
@@ -138,10 +127,10 @@ def load_export(path: Path) -> TripleData:
                           fingerprint=str(z["fingerprint"]))
 
 
-def cached_export(store: Any, data_dir: Path, text: str = "none", mask: str = "none") -> tuple[TripleData, bool]:
+def cached_export(store: Any, exports_dir: Path, text: str = "none", mask: str = "none") -> tuple[TripleData, bool]:
     """(data, from_cache): the export of ``store`` for ``text`` and ``mask``, read from the cache when unchanged."""
     fingerprint, _ = graph_fingerprint(store, text, mask)
-    path = Path(data_dir) / "exports" / f"{fingerprint}.npz"
+    path = Path(exports_dir) / f"{fingerprint}.npz"
     if path.is_file():
         return load_export(path), True
     data = export_graph(store, text, mask)

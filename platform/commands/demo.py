@@ -9,11 +9,8 @@ import click
 from repurpose.cli_support import emit, format_table, graph_options, json_option, warn
 from repurpose.config import Settings
 
-CYPHER_HINT = """\
-MATCH (m:ModelRun {{runId: '{run}'}})
-MATCH (c:Compound)-[p:PREDICTED_TREATS {{runId: m.runId}}]->(d:Disease {{name: "Alzheimer's disease"}})
-WHERE p.writeId = m.currentWriteId
-RETURN c.name, p.score, p.probability ORDER BY p.score DESC LIMIT 10"""
+#: How to see one disease's predictions again, through the query library (cypher/).
+QUERY_HINT = "platform query top_predictions_for_disease --param disease=\"Alzheimer's disease\" --param run={run}"
 
 
 @click.command("demo")
@@ -52,7 +49,7 @@ def command(quick: bool, nodes: Path | None, edges: Path | None, diseases: tuple
     if settings.embedded:
         state = server.read_state(settings)
         browse = server.console(settings, state) if state else browse
-    summary["cypher"] = CYPHER_HINT.format(run=summary["run_id"])
+    summary["query"] = QUERY_HINT.format(run=summary["run_id"])
     summary["browse"] = browse
 
     def human() -> None:
@@ -65,7 +62,8 @@ def command(quick: bool, nodes: Path | None, edges: Path | None, diseases: tuple
                      "status": r["status"], "best explanation": r["explanation"]}
                     for i, r in enumerate(block["predictions"])]
             click.echo(format_table(rows))
-        click.echo("\nSee them in Cypher (platform cypher \"...\", or paste into the browser):\n" + summary["cypher"])
+        click.echo("\nSee them again from the query library (its Cypher is in cypher/top_predictions_for_disease.cypher,"
+                   " to paste into Neo4j Browser):\n" + summary["query"])
         click.echo(f"\nBrowse the graph: {browse}")
         click.echo(f"HTML report: platform report {summary['run_id']}")
 

@@ -50,7 +50,7 @@ def command(model: str | None, labels: tuple[str, ...], overwrite: bool, batch_s
     with open_store(settings) as store:
         stats = embed(store, encoder, name, labels or DEFAULT_LABELS, batch_size=batch_size, overwrite=overwrite,
                       precision=precision, mask_target=target if text_mask == "partners" else None)
-    result = stats.as_dict()
+    result = stats.to_dict()
     emit(result, as_json, f"embedded {result['updated']} nodes ({result['texts']} texts, {result['texts_per_s']}/s "
                           f"encoding), {result['unchanged']} unchanged, of {result['nodes']}; dimension "
                           f"{result['dimension']}, model {name}, {result['precision']}")

@@ -103,7 +103,7 @@ def _ask(settings: Settings, options: dict, timeout: float, max_retries: int, ba
     with open_store(settings) as store, AnswerCache(cache_path or settings.data_dir / CACHE_FILE) as cache:
         stats = enrich(store, llm, cache, run)
     result = {"mode": "enrich", "model": settings.llm_model, "prompt": run.prompt, "context": run.context,
-              **stats.as_dict()}
+              **stats.to_dict()}
     return result, lambda: check_progress(stats)
 
 
@@ -113,5 +113,5 @@ def _import(path: Path, target: str, overwrite: bool, settings: Settings) -> tup
 
     with open_store(settings) as store:
         stats = import_file(store, path, target=target, overwrite=overwrite)
-    result = {"mode": f"import ({target})", "file": str(path), **stats.as_dict()}
+    result = {"mode": f"import ({target})", "file": str(path), **stats.to_dict()}
     return result, lambda: check_import(stats, path)

@@ -18,8 +18,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Sequence
 
-from repurpose.cypher_safety import identifier
-from repurpose.enrich.queries import query
+from repurpose import cypher
 from repurpose.store import GraphStore
 from repurpose.text_encoder import encoder_dimension, encoding_precision, resolve_precision
 
@@ -59,7 +58,7 @@ def target_sides(store: GraphStore, target: str) -> tuple[list[str], list[str]]:
     """(head kinds, tail kinds) of the relationship type ``target`` in the graph (InputError if it has no edges)."""
     from repurpose.errors import InputError
 
-    rows = store.read(query("target_sides", rel_type=target))
+    rows = store.read(cypher.get("enrich", "target_sides", type=target))
     heads, tails = (rows[0]["heads"], rows[0]["tails"]) if rows else ([], [])
     if not heads or not tails:
         raise InputError(f"the partner mask needs edges of the target {target!r}, and the graph has none; "
@@ -75,7 +74,7 @@ def masked_texts(store: GraphStore, target: str, nodes: dict[str, list]) -> dict
     kinds: dict[str, str] = {}
     names: dict[str, list[str]] = {}
     for kind in sorted(set(heads) | set(tails)):
-        for node_id, name, synonyms in store.read(query("names_of_kind", kind))[0]["rows"]:
+        for node_id, name, synonyms in store.read(cypher.get("enrich", "names_of_kind", label=kind))[0]["rows"]:
             kinds[node_id] = kind
             names[node_id] = [name, *(s for s in synonyms or () if isinstance(s, str))]
     out: dict[str, list] = {node_id: [None, None] for node_id in nodes}
@@ -101,7 +100,7 @@ class EmbedStats:
     encode_seconds: float = 0.0
     indexes: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         out = dict(self.__dict__)
         out["seconds"] = round(self.seconds, 3)
         out["encode_seconds"] = round(self.encode_seconds, 3)
@@ -113,7 +112,7 @@ def read_nodes(store: GraphStore, labels: Sequence[str]) -> dict[str, list]:
     """id -> [name, description, curatedDescription, embeddingHash] for named nodes of ``labels``."""
     nodes: dict[str, list] = {}
     for label in labels:
-        for node_id, *rest in store.read(query("texts_to_embed", label))[0]["rows"]:
+        for node_id, *rest in store.read(cypher.get("enrich", "texts_to_embed", label=label))[0]["rows"]:
             nodes.setdefault(node_id, rest)
     return nodes
 
@@ -139,7 +138,7 @@ def _rows(encoder: Any, model: str, work: list[tuple[str, list, list[int], str |
 
 def graph_encoder(store: GraphStore) -> str | None:
     """The encoder name recorded on the graph's vectors (``embeddingModel``), or None without vectors."""
-    rows = store.read(query("graph_encoder"))
+    rows = store.read(cypher.get("enrich", "graph_encoder"))
     return rows[0]["model"] if rows else None
 
 
@@ -154,13 +153,11 @@ def vector_indexes(store: GraphStore, labels: Sequence[str], dimension: int) -> 
     for label in labels:
         for _, prop in TEXT_FIELDS[:UNMASKED_FIELDS]:
             name = f"{label.lower()}_{prop}"
-            store.write(f"CREATE VECTOR INDEX {identifier(name, 'index name')} IF NOT EXISTS "
-                        f"FOR (n:{identifier(label, 'label')}) ON (n.{identifier(prop, 'property')}) "
-                        f"OPTIONS {{indexConfig: {{`vector.dimensions`: {int(dimension)}, "
-                        f"`vector.similarity_function`: 'cosine', `vector.quantization.enabled`: false}}}}")
+            store.write(cypher.get("enrich", "create_vector_index", index=name, label=label, property=prop,
+                                   fragments={"dimension": str(int(dimension))}))
             made.append(name)
     # Indexes fill in the background: wait, so that a search right after this sees every vector.
-    store.write("CALL db.awaitIndexes($seconds)", seconds=600)
+    store.write(cypher.get("enrich", "await_indexes"), seconds=600)
     return made
 
 
@@ -181,7 +178,7 @@ def embed(store: GraphStore, encoder: Any, model: str, labels: Sequence[str] = D
         if idx:
             work.append((node_id, texts, idx, stored))
     stats.unchanged = len(nodes) - len(work)
-    stats.updated = store.write_batches(query("set_embeddings"), _rows(encoder, model, work, stats, chunk, batch_size),
+    stats.updated = store.write_batches(cypher.get("enrich", "set_embeddings"), _rows(encoder, model, work, stats, chunk, batch_size),
                                         batch_size=write_batch, total=len(work), desc=f"embed ({model})",
                                         unit="nodes")
     stats.indexes = vector_indexes(store, labels, stats.dimension)

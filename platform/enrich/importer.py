@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from repurpose.enrich.queries import query
+from repurpose import cypher
 from repurpose.enrich.runner import SHOWN_IDS, EnrichStats, check_progress, now_iso
 from repurpose.enrich.validate import BadAnswer, Bounds, clean_description
 from repurpose.errors import InputError
@@ -95,7 +95,7 @@ def _known(store: GraphStore, ids: list[str], chunk: int = 5000) -> dict[str, tu
     """id -> (has description, has curated description) for the ids present in the graph."""
     out: dict[str, tuple[bool, bool]] = {}
     for start in range(0, len(ids), chunk):
-        for node_id, has, has_curated in store.read(query("known_ids"), ids=ids[start:start + chunk])[0]["rows"]:
+        for node_id, has, has_curated in store.read(cypher.get("enrich", "known_ids"), ids=ids[start:start + chunk])[0]["rows"]:
             out[node_id] = (has, has_curated)
     return out
 
@@ -125,7 +125,7 @@ def import_file(store: GraphStore, path: Path, target: str = "description", over
             continue
         rows.append({"id": record.id, "description": text, "model": record.model or source, "prompt": source,
                      "at": now_iso()})
-    stats.done = store.write_batches(query(TARGETS[target]), rows, batch_size=batch_size, total=len(rows),
+    stats.done = store.write_batches(cypher.get("enrich", TARGETS[target]), rows, batch_size=batch_size, total=len(rows),
                                      desc=f"import {path.name}", unit="nodes")
     stats.seconds = time.perf_counter() - started
     return stats

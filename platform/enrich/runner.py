@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, AsyncContextManager, Iterator, Protocol
 
+from repurpose import cypher
 from repurpose.enrich.cache import AnswerCache
 from repurpose.enrich.llm import Answer, EndpointError, RequestFailed, RetryableError, RetryPolicy
 from repurpose.enrich.prompts import PromptTemplate, kind_words
-from repurpose.enrich.queries import query
 from repurpose.enrich.validate import BadAnswer, Bounds, clean_description
 from repurpose.errors import RepurposeError
 from repurpose.progress import progress
@@ -88,7 +88,7 @@ class EnrichStats:
         if len(self.failed_ids) < SHOWN_IDS:
             self.failed_ids.append(entity_id)
 
-    def as_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         out = {k: v for k, v in self.__dict__.items() if k not in ("failures", "seconds")}
         out["failures"] = dict(self.failures.most_common())
         out["seconds"] = round(self.seconds, 3)
@@ -105,7 +105,7 @@ def read_candidates(store: GraphStore, labels: tuple[str, ...]) -> dict[str, tup
     """Every named node of ``labels``: id -> (entity, has description, its model, its prompt)."""
     found: dict[str, tuple[Entity, bool, str | None, str | None]] = {}
     for label in labels:
-        rows = store.read(query("entities_to_enrich", label))[0]["rows"]
+        rows = store.read(cypher.get("enrich", "entities_to_enrich", label=label))[0]["rows"]
         for node_id, name, has, model, prompt in rows:
             found.setdefault(node_id, (Entity(node_id, name, label), has, model, prompt))
     return found
@@ -138,7 +138,7 @@ def neighbor_facts(store: GraphStore, ids: list[str], per_type: int, max_facts: 
     """A few facts per entity from its neighbours (targets, classes, diseases...), for the prompt."""
     out: dict[str, list[str]] = {}
     for start in range(0, len(ids), chunk):
-        for row in store.read(query("neighbor_facts"), ids=ids[start:start + chunk], per_type=per_type):
+        for row in store.read(cypher.get("enrich", "neighbor_facts"), ids=ids[start:start + chunk], per_type=per_type):
             facts = [format_fact(*f) for f in row["facts"] if f[3]]
             out[row["id"]] = sorted(facts)[:max_facts]
     return out
@@ -152,7 +152,7 @@ class BatchWriter:
         self.size = size
         self.rows: list[dict[str, Any]] = []
         self.written = 0
-        self._query = query("set_description")
+        self._query = cypher.get("enrich", "set_description")
         self._lock = asyncio.Lock()
 
     async def add(self, row: dict[str, Any]) -> None:
@@ -250,7 +250,7 @@ def enrich(store: GraphStore, llm: Asker, cache: AnswerCache, options: EnrichOpt
     try:
         rows = [run.row(e.id, cached[e.id]) for e in todo if e.id in cached]
         for start in range(0, len(rows), options.batch_size):
-            store.write(query("set_description"), rows=rows[start:start + options.batch_size])
+            store.write(cypher.get("enrich", "set_description"), rows=rows[start:start + options.batch_size])
         stats.cached = len(rows)
         asking = [e for e in todo if e.id not in cached]
         facts = (neighbor_facts(store, [e.id for e in asking], options.facts_per_type, options.max_facts)

@@ -15,11 +15,13 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence
 
+from repurpose import cypher
 from repurpose.config import Settings
-from repurpose.cypher_safety import IDENTIFIER, assert_read_only, identifier
+from repurpose.cypher_safety import IDENTIFIER, assert_read_only
 from repurpose.errors import QueryError
 from repurpose.rag.answer import chat_model, invoke
 from repurpose.rag.linking import Candidate
+from repurpose.rag.process_cache import ProcessCache
 from repurpose.store import GraphStore
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -67,37 +69,31 @@ def _shown(keys: Sequence[str]) -> list[str]:
     return [k for k in keys if not k.endswith("Embedding")]
 
 
-_SCHEMA_CACHE: dict[tuple[str, str], GraphSchema] = {}
+#: The graph schema of each database, keyed by (server URI, database); ``refresh=True`` rebuilds one.
+SCHEMAS: ProcessCache[tuple[str, str], GraphSchema] = ProcessCache()
 
 
 def graph_schema(store: GraphStore, sample: int = SAMPLE, refresh: bool = False) -> GraphSchema:
     """Introspect the graph with plain Cypher (works without APOC); cached per process and database."""
-    key = (store.uri, store.database)
-    if not refresh and key in _SCHEMA_CACHE:
-        return _SCHEMA_CACHE[key]
+    return SCHEMAS.get((store.uri, store.database), lambda: _read_schema(store, sample), refresh)
+
+
+def _read_schema(store: GraphStore, sample: int) -> GraphSchema:
     schema = GraphSchema()
-    labels = [r["label"] for r in store.read("CALL db.labels() YIELD label RETURN label ORDER BY label")]
-    for label in labels:
+    for label in store.labels():
         if not IDENTIFIER.match(label):
             continue
-        rows = store.read(f"MATCH (n:{identifier(label)}) WITH n LIMIT $n UNWIND keys(n) AS k "
-                          "RETURN collect(DISTINCT k) AS keys", n=sample)
+        rows = store.read(cypher.get("rag", "label_keys", label=label), n=sample)
         if rows and rows[0]["keys"]:
             schema.labels[label] = sorted(rows[0]["keys"])
-    types = [r["t"] for r in store.read("CALL db.relationshipTypes() YIELD relationshipType "
-                                        "RETURN relationshipType AS t ORDER BY t")]
-    for rel in types:
+    for rel in store.relationship_types():
         if not IDENTIFIER.match(rel):
             continue
-        rows = store.read(
-            f"MATCH (a)-[r:{identifier(rel)}]->(b) WITH a, r, b LIMIT $n "
-            "RETURN [l IN labels(a) WHERE l <> 'Entity'][0] AS a, [l IN labels(b) WHERE l <> 'Entity'][0] AS b, "
-            "keys(r) AS keys", n=sample)
+        rows = store.read(cypher.get("rag", "type_patterns", type=rel), n=sample)
         seen: dict[tuple[str, str], set[str]] = {}
         for r in rows:
             seen.setdefault((r["a"] or "Entity", r["b"] or "Entity"), set()).update(r["keys"] or [])
         schema.patterns.extend((a, rel, b, sorted(keys)) for (a, b), keys in sorted(seen.items()))
-    _SCHEMA_CACHE[key] = schema
     return schema
 
 

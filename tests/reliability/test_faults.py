@@ -24,15 +24,15 @@ def test_server_killed_during_a_load_then_rerun_equals_the_reference(fault_dir: 
     fault = run_killed([*LOAD_SLICE, "--batch-size", "100"], env, "server", EDGES, threshold=300)
     assert fault.injected, "the load finished before the server could be killed"
     # "stopped while this command ran", or "lost the connection while committing" when the kill hit a commit
-    assert fault.returncode == 1 and RERUN_HINT in fault.stderr_tail, fault.as_dict()
+    assert fault.returncode == 1 and RERUN_HINT in fault.stderr_tail, fault.to_dict()
     assert "Traceback" not in fault.stderr_tail, fault.stderr_tail
     # the driver's own log lines stay quiet
     assert "will be retried" not in fault.stderr_tail and "defunct" not in fault.stderr_tail, fault.stderr_tail
-    assert fault.seconds_to_exit < 20, fault.as_dict()  # not minutes of retries against a dead server
+    assert fault.seconds_to_exit < 20, fault.to_dict()  # not minutes of retries against a dead server
 
     rerun = last_json(run([*LOAD_SLICE, "--json"], env).stdout)  # restarts the server (with recovery)
     # it resumed (the committed edges survived the kill), it did not start over
-    assert {"skip", "complete"} & set(rerun["edge_modes"].values()), (rerun["edge_modes"], fault.as_dict())
+    assert {"skip", "complete"} & set(rerun["edge_modes"].values()), (rerun["edge_modes"], fault.to_dict())
     difference = compare(load_reference, snapshot_of(fault_dir))
     assert difference.equal, difference.words()
 

@@ -180,12 +180,10 @@ def test_library_query(name: str, lib: Library) -> None:
 def test_every_library_query_and_file_has_a_test() -> None:
     queries = querylib.library()
     assert set(queries) == set(CASES), f"queries without a test: {sorted(set(queries) - set(CASES))}"
-    import importlib.resources
+    from repurpose import cypher
 
-    files = {e.name for e in importlib.resources.files("repurpose.cypher").iterdir() if e.name.endswith(".cypher")}
-    untested = files - {q.file for q in queries.values()} - querylib.SKIP_FILES
-    internal = {f for f in untested if not any(q.public for q in querylib.parse(
-        importlib.resources.files("repurpose.cypher").joinpath(f).read_text(encoding="utf-8"), f))}
+    untested = set(cypher.files()) - {q.file for q in queries.values()} - querylib.SKIP_FILES
+    internal = {f for f in untested if not any(q.public for q in cypher.blocks(f).values())}
     assert untested == internal, f"library files without a tested query: {sorted(untested - internal)}"
     assert all(q.description and q.text for q in queries.values())
 
