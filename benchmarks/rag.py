@@ -33,8 +33,9 @@ from repurpose import server
 from repurpose.cli_support import format_table
 from repurpose.config import load_settings
 from repurpose.loaders import LoadOptions, load_dataset
-from repurpose.rag import linking
 from repurpose.rag.linking import EntityLinker
+from repurpose.rag.name_index import NAME_INDEXES, name_index
+from repurpose.rag.name_vectors import embedding_index
 from repurpose.rag.pipeline import ask
 from repurpose.store import GraphStore
 
@@ -181,15 +182,15 @@ def main() -> None:
                     report["load"].update(embed_names(store, encoder))
                 cache = Path(tmp) / "cache"
                 t0 = time.perf_counter()
-                linking.name_index(store, cache, refresh=True)  # cold: one collect() + trigram fits, saved
+                name_index(store, cache, refresh=True)  # cold: one collect() + trigram fits, saved
                 report["startup_cold_index_s"] = time.perf_counter() - t0
-                linking._NAME_CACHE.clear()
+                NAME_INDEXES.clear()
                 t0 = time.perf_counter()
-                linking.name_index(store, cache)  # what a later `platform ask` does: load the saved index
+                name_index(store, cache)  # what a later `platform ask` does: load the saved index
                 report["startup_warm_index_s"] = time.perf_counter() - t0
                 if encoder:
                     t0 = time.perf_counter()
-                    linking.embedding_index(store, encoder)
+                    embedding_index(store, encoder)
                     from repurpose.text_encoder import load_encoder
                     load_encoder(encoder)
                     report["startup_embeddings_s"] = time.perf_counter() - t0

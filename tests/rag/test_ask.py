@@ -15,7 +15,7 @@ QUESTION = "Which drugs could be repurposed for Alzheimer's disease, and why?"
 
 def test_no_llm_evidence_is_exactly_the_slice(rag_store: GraphStore, rag_settings: Settings) -> None:
     result = ask(rag_store, QUESTION, rag_settings, k=10, use_llm=False)
-    out = result.public()
+    out = result.to_dict()
     assert out["status"] == "evidence" and out["llm_error"] is None
     assert [c["id"] for c in out["linked"]] == [AD]
     assert [i["ids"] for i in out["evidence"]["curated"]] == [
@@ -65,7 +65,7 @@ def test_no_match_and_ambiguous_questions(rag_store: GraphStore, rag_settings: S
     assert "Compound::DB01043" in [s.id for s in none.linking.suggestions]
     amb = ask(rag_store, "Does metformin treat diabetes?", rag_settings, use_llm=False)
     assert amb.status == "ambiguous" and not amb.evidence
-    assert {c["id"] for c in amb.public()["ambiguous"][0]["candidates"]} == {"Disease::DOID:9352", "Disease::DOID:9744"}
+    assert {c["id"] for c in amb.to_dict()["ambiguous"][0]["candidates"]} == {"Disease::DOID:9352", "Disease::DOID:9744"}
 
 
 def test_injection_in_descriptions_changes_nothing_that_runs(rag_store: GraphStore, rag_settings: Settings,

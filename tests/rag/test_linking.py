@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from repurpose.rag.linking import EntityLinker, acronym, name_index, normalize
+from repurpose.rag import name_vectors
+from repurpose.rag.linking import EntityLinker
+from repurpose.rag.name_index import NAME_INDEXES, name_index
+from repurpose.rag.names import acronym, normalize
 from repurpose.store import GraphStore
 
 from rag.rag_slice import AD
@@ -78,35 +83,32 @@ def _name_vectors(store: GraphStore, encoder_name: str):  # noqa: ANN202
 
 
 def test_embedding_pass_uses_name_vectors(rag_store: GraphStore, rag_settings) -> None:
-    from repurpose.rag import linking
-
     _name_vectors(rag_store, rag_settings.encoder)
     try:
-        linking._EMBED_CACHE.clear()
+        name_vectors.NAME_VECTORS.clear()
         result = link(rag_store, "drugs for dementia", rag_settings.encoder)
         assert [(c.id, c.method) for c in result.linked] == [(AD, "embedding")]
         assert link(rag_store, "drugs for dementia").linked == []  # no encoder: no embedding pass
     finally:
         rag_store.write("MATCH (n:Entity) REMOVE n.nameEmbedding")
-        linking._EMBED_CACHE.clear()
+        name_vectors.NAME_VECTORS.clear()
 
 
 def test_name_vectors_of_every_label_are_searched(rag_store: GraphStore, rag_settings) -> None:
     """Neo4j holds one vector index per label: linking searches them all (on ArcadeDB: exact cosine)."""
     from repurpose.enrich.embed import vector_indexes
-    from repurpose.rag import linking
 
     encoder, ids, vectors = _name_vectors(rag_store, rag_settings.encoder)
     labels = [r["label"] for r in rag_store.read("CALL db.labels() YIELD label RETURN label") if r["label"] != "Entity"]
     made = vector_indexes(rag_store, labels, vectors.shape[1])
     try:
-        index = linking.EmbeddingIndex(rag_store, rag_settings.encoder)
+        index = name_vectors.EmbeddingIndex(rag_store, rag_settings.encoder)
         assert len(index.vector_indexes) == (len(labels) if rag_store.capabilities.vector_index else 0)
         hits = index.nearest(["Memantine", "Alzheimer's disease"], top=1)
         assert [h[0][0] for h in hits] == ["Compound::DB01043", AD] and min(h[0][1] for h in hits) > 0.99
         # Scores are cosines on both paths (Neo4j's index reports (1 + cos) / 2).
         query = encoder.encode(["dementia"], normalize_embeddings=True)
-        exact = linking.top_cosine(query, vectors, ids, 3)[0]
+        exact = name_vectors.top_cosine(query, vectors, ids, 3)[0]
         got = index.nearest(["dementia"], top=3)[0]
         assert [i for i, _ in got] == [i for i, _ in exact]
         assert all(abs(a - b) < 1e-3 for (_, a), (_, b) in zip(got, exact)), (got, exact)
@@ -114,9 +116,21 @@ def test_name_vectors_of_every_label_are_searched(rag_store: GraphStore, rag_set
         for name in made:
             rag_store.write(f"DROP INDEX {name} IF EXISTS")
         rag_store.write("MATCH (n:Entity) REMOVE n.nameEmbedding")
-        linking._EMBED_CACHE.clear()
+        name_vectors.NAME_VECTORS.clear()
 
 
 def test_index_is_built_once_per_database(rag_store: GraphStore) -> None:
     assert name_index(rag_store) is name_index(rag_store)
     assert len(name_index(rag_store)) == 23
+
+
+def test_index_is_kept_on_disk_between_processes(rag_store: GraphStore, tmp_path: Path) -> None:
+    """With a cache directory the fitted index is pickled, and a new process loads it instead of rebuilding."""
+    built = name_index(rag_store, tmp_path, refresh=True)
+    [saved] = tmp_path.glob("names-*.pkl")
+    written = saved.stat().st_mtime_ns
+    NAME_INDEXES.clear()  # as a new process starts
+    loaded = name_index(rag_store, tmp_path)
+    assert loaded is not built and loaded.stamp == built.stamp and len(loaded) == len(built)
+    assert saved.stat().st_mtime_ns == written  # loaded from the file, not rebuilt and saved again
+    assert loaded.names.top(["memantine"], 1)[0][0][0] == "memantine"

@@ -56,7 +56,7 @@ def test_extract_cypher_from_a_fenced_reply() -> None:
 def test_generated_query_runs_read_only_and_is_returned(rag_store: GraphStore, rag_settings: Settings, llm) -> None:
     llm.respond = cypher_script(f"```cypher\n{GOOD}\n```")
     result = ask(rag_store, "Which compounds treat Alzheimer's disease?", llm.settings(rag_settings), mode="cypher")
-    out = result.public()
+    out = result.to_dict()
     assert out["metadata"]["cypher"] == GOOD and out["metadata"]["cypher_attempts"] == [GOOD]
     assert [r["id"] for r in out["rows"]] == ["Compound::DB00674", "Compound::DB00843", "Compound::DB00989",
                                              "Compound::DB01043"]
