@@ -11,7 +11,6 @@ from __future__ import annotations
 import bz2
 import contextlib
 import gzip
-import inspect
 import re
 import zlib
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from typing import IO, Any, ClassVar, Iterator, Union
 from repurpose.cypher_safety import IDENTIFIER
 from repurpose.errors import InputError
 from repurpose.loaders.limits import RecordCheck
+from repurpose.registry import Registry
 
 
 @dataclass(slots=True)
@@ -225,7 +225,7 @@ class Loader:
     @classmethod
     def key(cls) -> str:
         """Registry key: class name minus 'Loader', lower-case (``DrkgLoader`` -> ``drkg``)."""
-        return cls.__name__.removesuffix("Loader").lower()
+        return LOADERS.key(cls)
 
     @classmethod
     def option_names(cls) -> tuple[str, ...]:
@@ -287,18 +287,15 @@ class Loader:
         yield batch
 
 
+#: Every concrete Loader subclass by key (``drkg``, ``hetionet``, ``primekg``, ``triples``).
+LOADERS: Registry[Loader] = Registry(Loader, "format")
+
+
+def registry() -> Registry[Loader]:
+    """``LOADERS``, under the name ``repurpose.loaders`` exports."""
+    return LOADERS
+
+
 def treatment_types() -> frozenset[str]:
     """Every relationship type a loader declares as a known treatment (``Loader.treatment_types``)."""
-    return frozenset(t for cls in registry().values() for t in cls.treatment_types)
-
-
-def registry() -> dict[str, type[Loader]]:
-    """Every concrete Loader subclass by key (``hetionet``, ``drkg``, ``primekg``, ``triples``)."""
-    found: dict[str, type[Loader]] = {}
-    stack = list(Loader.__subclasses__())
-    while stack:
-        cls = stack.pop()
-        stack.extend(cls.__subclasses__())
-        if not inspect.isabstract(cls):
-            found[cls.key()] = cls
-    return dict(sorted(found.items()))
+    return frozenset(t for cls in LOADERS.values() for t in cls.treatment_types)

@@ -20,7 +20,7 @@ import torch
 
 from repurpose.trainers.data import TripleData
 from repurpose.trainers.model import Embeddings
-from repurpose.trainers.scores import make_interaction
+from repurpose.trainers.scores import interactions, make_interaction
 from repurpose.trainers.split import Split
 from repurpose.trainers.validation import degree_prior
 
@@ -64,3 +64,6 @@ BASELINES: dict[str, Baseline] = {b.name: b for b in (
     Baseline("degree", "degree", needs_text=False, vectors=degree_vectors),
     Baseline("text-cosine", "distmult", needs_text=True, vectors=text_cosine_vectors),
 )}
+
+#: Every ``train(model=...)`` (and ``platform train --model``) choice: the trainable scores, then the baselines.
+MODELS: tuple[str, ...] = (*interactions(trainable=True), *BASELINES)

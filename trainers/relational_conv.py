@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import torch
 from torch import Tensor, nn
-from torch_geometric.nn.inits import glorot, zeros
 
 
 def both_directions(triples: Tensor, num_relations: int) -> tuple[Tensor, Tensor]:
@@ -68,6 +67,8 @@ class RelationalBasisConv(nn.Module):
 
     def reset_parameters(self) -> None:
         """PyG's initialisation: Glorot for the weights, zero bias."""
+        from torch_geometric.nn.inits import glorot, zeros  # here: importing PyG costs seconds on every CLI start
+
         glorot(self.weight)
         glorot(self.comp)
         glorot(self.root)

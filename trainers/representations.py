@@ -1,7 +1,8 @@
 """Entity representations: a plain embedding table, and the LLaDR mix with frozen text vectors.
 
 Every representation maps entity indices to vectors of width ``dim`` and may add an auxiliary
-loss (LLaDR's anchor). The GNN encoder in ``gnn.py`` is one more representation.
+loss (LLaDR's anchor). The GNN encoder in ``gnn.py`` is one more representation. ``TEXT_MODES``
+registers the ``--text`` choices: how each one wraps the entity table.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 from torch.nn import functional as F
+
+from repurpose.registry import Registry
+from repurpose.trainers.data import TripleData
 
 #: initialises an entity table in place (supplied by the score function).
 Init = Callable[[Tensor], None]
@@ -134,3 +138,42 @@ class TextMix(EntityRepresentation):
     def reset_parameters(self, init: Init) -> None:
         self.base.reset_parameters(init)
         self.projection.reset_parameters()
+
+
+class TextMode:
+    """A ``--text`` choice: how the entity table uses the text vectors the export read for that mode.
+
+    Writing a subclass registers it in ``TEXT_MODES`` under its name minus ``Text``; a mode with
+    text mixes the entity table with the data's text vectors (``TextMix``).
+    """
+
+    @classmethod
+    def wrap(cls, entity: EntityRepresentation, data: TripleData, kinds: set[str] | None, rho: float,
+             zeta2: float, projection: str) -> EntityRepresentation:
+        """``entity`` mixed with ``data``'s text vectors of ``kinds`` of entity (None: all); ValueError without any."""
+        features = data.text_features(kinds)
+        if features is None:
+            raise ValueError(f"text mode {TEXT_MODES.key(cls)!r} needs text vectors, but the data has none; run the "
+                             "embed step or train without text")
+        return TextMix(entity, *features, rho=rho, zeta2=zeta2, projection=projection)
+
+
+class NoneText(TextMode):
+    """No text: the entity table alone."""
+
+    @classmethod
+    def wrap(cls, entity: EntityRepresentation, data: TripleData, kinds: set[str] | None, rho: float,
+             zeta2: float, projection: str) -> EntityRepresentation:
+        return entity
+
+
+class CuratedText(TextMode):
+    """Curated descriptions (DrugBank, Disease Ontology, Entrez) mixed into the entity table."""
+
+
+class LlmText(TextMode):
+    """LLM-written descriptions mixed into the entity table."""
+
+
+#: The ``--text`` modes by key: none, curated, llm.
+TEXT_MODES: Registry[TextMode] = Registry(TextMode, "text mode", suffix="Text")

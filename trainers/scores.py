@@ -11,11 +11,12 @@ Complex-valued models store a vector of ``k`` complex numbers as ``2k`` reals: `
 from __future__ import annotations
 
 import math
+from typing import Callable, ClassVar
 
 import torch
 from torch import Tensor, nn
 
-from repurpose.trainers.registry import subclass_registry
+from repurpose.registry import Registry
 from repurpose.trainers.rotate_distance import rotate_distance
 
 
@@ -64,20 +65,25 @@ def degree_sum(h: Tensor, r: Tensor, t: Tensor) -> Tensor:
 
 
 class Interaction(nn.Module):
-    """A score function with its hyperparameters.
+    """A score function with its hyperparameters; writing a subclass registers it in ``INTERACTIONS``.
 
-    ``forward(h, r, t)`` is the pure function. For ranking and negatives, a score is written as
-    ``compare(query, candidate)`` where the query folds in the fixed side: ``tail_query(h, r)``
-    is compared with candidate tails and ``head_query(r, t)`` with candidate heads.
+    ``forward(h, r, t)`` is the class's ``pure`` function. For ranking and negatives, a score is
+    written as ``compare(query, candidate)`` where the query folds in the fixed side:
+    ``tail_query(h, r)`` is compared with candidate tails and ``head_query(r, t)`` with candidate heads.
     """
 
     abstract = True
+    #: the pure function of the score (``PURE_SCORES``), the reference the fast paths must agree with.
+    pure: ClassVar[Callable[..., Tensor]]
     #: whether scores are negative distances (use a margin in the loss) or similarities.
     distance: bool = False
     #: whether entities are complex vectors stored as ``[re ; im]`` (even width needed).
     complex_valued: bool = False
     #: whether a KGE model learns with this score (False: a baseline fills the vectors, see baselines.py).
     trainable: bool = True
+
+    def forward(self, h: Tensor, r: Tensor, t: Tensor) -> Tensor:
+        return self.pure(h, r, t)
 
     def relation_dim(self, dim: int) -> int:
         """Width of the relation vector for entities of width ``dim``."""
@@ -120,6 +126,7 @@ class Interaction(nn.Module):
 class TransEInteraction(Interaction):
     """TransE, -||h + r - t||_p (default p=2, which compares candidates with a matrix product)."""
 
+    pure = staticmethod(transe)
     distance = True
 
     def __init__(self, p: int = 2) -> None:
@@ -147,8 +154,7 @@ class TransEInteraction(Interaction):
 class DistMultInteraction(Interaction):
     """DistMult, sum h * r * t (symmetric in h and t)."""
 
-    def forward(self, h: Tensor, r: Tensor, t: Tensor) -> Tensor:
-        return distmult(h, r, t)
+    pure = staticmethod(distmult)
 
     def tail_query(self, h: Tensor, r: Tensor) -> Tensor:
         return h * r
@@ -163,10 +169,8 @@ class DistMultInteraction(Interaction):
 class ComplExInteraction(Interaction):
     """ComplEx, Re(<h, r, conj t>); both queries reduce to a real dot product."""
 
+    pure = staticmethod(complex_)
     complex_valued = True
-
-    def forward(self, h: Tensor, r: Tensor, t: Tensor) -> Tensor:
-        return complex_(h, r, t)
 
     def tail_query(self, h: Tensor, r: Tensor) -> Tensor:
         h_re, h_im = _split(h)
@@ -186,14 +190,12 @@ class ComplExInteraction(Interaction):
 class RotatEInteraction(Interaction):
     """RotatE, -sum |h o r - t| with |r_i| = 1; relations are phases, so of width d/2."""
 
+    pure = staticmethod(rotate)
     distance = True
     complex_valued = True
 
     def relation_dim(self, dim: int) -> int:
         return dim // 2
-
-    def forward(self, h: Tensor, r: Tensor, t: Tensor) -> Tensor:
-        return rotate(h, r, t)
 
     @staticmethod
     def _rotate(x: Tensor, phase: Tensor) -> Tensor:
@@ -221,10 +223,8 @@ class DegreeInteraction(Interaction):
     Not trainable: ``trainers.baselines`` fills the vectors from the training edges.
     """
 
+    pure = staticmethod(degree_sum)
     trainable = False
-
-    def forward(self, h: Tensor, r: Tensor, t: Tensor) -> Tensor:
-        return degree_sum(h, r, t)
 
     def tail_query(self, h: Tensor, r: Tensor) -> Tensor:
         return h
@@ -236,21 +236,18 @@ class DegreeInteraction(Interaction):
         return q.sum(-1, keepdim=True) + c.sum(-1).unsqueeze(-2)
 
 
-def interactions(trainable: bool | None = None) -> dict[str, type[Interaction]]:
-    """Registry of score modules by short name (complex, degree, distmult, rotate, transe);
-    ``trainable=True`` keeps the scores a KGE model learns with."""
-    table = subclass_registry(Interaction)
-    return {k: v for k, v in table.items() if trainable is None or v.trainable == trainable}
-
-
+#: Score modules by short name (complex, degree, distmult, rotate, transe); "model" in errors, as users
+#: pick them by that name.
+INTERACTIONS: Registry[Interaction] = Registry(Interaction, "model")
 #: The pure function behind each registered score, for tests and documentation.
-PURE_SCORES = {"transe": transe, "distmult": distmult, "complex": complex_, "rotate": rotate,
-               "degree": degree_sum}
+PURE_SCORES: dict[str, Callable[..., Tensor]] = {key: cls.pure for key, cls in INTERACTIONS.items()}
+
+
+def interactions(trainable: bool | None = None) -> dict[str, type[Interaction]]:
+    """The registered scores; ``trainable=True`` keeps those a KGE model learns with."""
+    return {k: v for k, v in INTERACTIONS.items() if trainable is None or v.trainable == trainable}
 
 
 def make_interaction(name: str, **kwargs: object) -> Interaction:
     """Instantiate a registered score by name (ValueError naming the choices otherwise)."""
-    table = interactions()
-    if name not in table:
-        raise ValueError(f"unknown model {name!r}; choose from {', '.join(table)}")
-    return table[name](**kwargs)
+    return INTERACTIONS.make(name, **kwargs)

@@ -8,9 +8,8 @@ import click
 
 from repurpose.cli_support import emit, format_table, graph_options, json_option, warn
 from repurpose.config import Settings
+from repurpose.registry import LazyChoice
 from repurpose.store import open_store
-
-MODES = ("graph", "cypher")
 
 
 @click.command("ask")
@@ -18,7 +17,7 @@ MODES = ("graph", "cypher")
 @click.option("--k", type=click.IntRange(1, 200), default=10, show_default=True,
               help="At most this many items per retriever.")
 @click.option("--no-llm", is_flag=True, help="Print the structured evidence only; no model is called.")
-@click.option("--mode", type=click.Choice(MODES), default="graph", show_default=True,
+@click.option("--mode", type=LazyChoice("repurpose.rag.pipeline:MODES"), default="graph", show_default=True,
               help="graph: link names, run fixed Cypher templates, answer from that evidence. "
                    "cypher: the model writes one read-only query from the schema.")
 @click.option("--max-chars", type=click.IntRange(500, 100_000), default=6000, show_default=True,
@@ -48,7 +47,7 @@ def command(question: str, k: int, no_llm: bool, mode: str, max_chars: int, sett
         result = ask(store, question, settings, k=k, use_llm=not no_llm, mode=mode, max_chars=max_chars)
     if result.llm_error and not as_json:
         warn(f"note: no model answer ({result.llm_error}); showing the evidence")
-    emit(result.public(), as_json, lambda: _show(result.public()))
+    emit(result.to_dict(), as_json, lambda: _show(result.to_dict()))
 
 
 def _show(out: dict[str, Any]) -> None:

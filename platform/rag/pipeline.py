@@ -23,13 +23,11 @@ from repurpose.rag.context import MAX_CHARS, MAX_ITEMS, Context, build_context
 from repurpose.rag.linking import EntityLinker, Linking
 from repurpose.rag.retrievers import RETRIEVERS, Item
 from repurpose.rag.text2cypher import CypherResult, answer_rows, text_to_cypher
+from repurpose.registry import Registry
 from repurpose.store import GraphStore
 
 if TYPE_CHECKING:  # pragma: no cover
     from langchain_core.language_models.chat_models import BaseChatModel
-
-MODES = ("graph", "cypher")
-
 
 @dataclass
 class AskResult:
@@ -48,13 +46,13 @@ class AskResult:
     cypher_answer: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
 
-    def public(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "question": self.question, "mode": self.mode, "status": self.status,
-            "linked": [c.public() for c in self.linking.linked],
-            "ambiguous": [m.public() for m in self.linking.ambiguous],
-            "suggestions": [c.public() for c in self.linking.suggestions],
-            "evidence": {k: [i.public() for i in items] for k, items in self.evidence.items()},
+            "linked": [c.to_dict() for c in self.linking.linked],
+            "ambiguous": [m.to_dict() for m in self.linking.ambiguous],
+            "suggestions": [c.to_dict() for c in self.linking.suggestions],
+            "evidence": {k: [i.to_dict() for i in items] for k, items in self.evidence.items()},
             "metadata": {"retrievers": self.retrievals,
                          "context": None if self.context is None else
                          {"items": len(self.context.items), "dropped": self.context.dropped,
@@ -73,7 +71,7 @@ class AskResult:
 
 def cache_dir(settings: Settings) -> Path:
     """Where ``ask`` keeps its name index between runs."""
-    return Path(settings.data_dir) / "cache" / "rag"
+    return settings.cache_dir / "rag"
 
 
 def retrieve(store: GraphStore, node_ids: list[str], k: int, names: Sequence[str] | None = None
@@ -83,6 +81,83 @@ def retrieve(store: GraphStore, node_ids: list[str], k: int, names: Sequence[str
     with ThreadPoolExecutor(max_workers=len(keys)) as pool:
         results = list(pool.map(lambda key: RETRIEVERS[key](store).search(node_ids, k), keys))
     return {key: r.items for key, r in zip(keys, results)}, [r.metadata for r in results]
+
+
+class AskMode:
+    """How ``ask`` answers a linked question; writing a subclass registers a mode (``GraphMode`` -> ``graph``)."""
+
+    abstract = True
+    #: Position in ``--mode``'s choices.
+    order: int
+
+    def run(self, store: GraphStore, result: AskResult, settings: Settings, model: "BaseChatModel | None", *,
+            k: int, max_chars: int, max_items: int, use_llm: bool) -> AskResult:
+        raise NotImplementedError
+
+
+class GraphMode(AskMode):
+    """Retrieve the evidence around the linked nodes; the model (if any) answers from it alone."""
+
+    order = 0
+
+    def run(self, store: GraphStore, result: AskResult, settings: Settings, model: "BaseChatModel | None", *,
+            k: int, max_chars: int, max_items: int, use_llm: bool) -> AskResult:
+        linking, timings = result.linking, result.timings
+        if linking.ambiguous:
+            result.status = "ambiguous"
+            return result
+        if not linking.linked:
+            result.status = "no_match"
+            return result
+        t1 = time.perf_counter()
+        result.evidence, result.retrievals = retrieve(store, [c.id for c in linking.linked], k)
+        result.context = build_context(result.evidence, {key: RETRIEVERS[key].title for key in result.evidence},
+                                       max_chars=max_chars, max_items=max_items)
+        timings["retrieve_s"] = time.perf_counter() - t1
+        if use_llm:
+            t2 = time.perf_counter()
+            try:
+                result.answer = answer(result.question, result.context.text, result.context.ids, settings, model)
+                result.status = "answered"
+            except LLMUnavailable as exc:
+                result.llm_error = result.llm_error or str(exc)
+            timings["answer_s"] = time.perf_counter() - t2
+        return result
+
+
+class CypherMode(AskMode):
+    """The model writes one read-only Cypher query and answers from its rows; graph mode when no model answers."""
+
+    order = 1
+
+    def run(self, store: GraphStore, result: AskResult, settings: Settings, model: "BaseChatModel | None", *,
+            k: int, max_chars: int, max_items: int, use_llm: bool) -> AskResult:
+        if use_llm and not result.linking.ambiguous:
+            try:
+                return self._cypher(store, result, settings, model)
+            except LLMUnavailable as exc:
+                result.llm_error = f"{exc}; showing the graph-mode evidence instead"
+                result.mode = "graph"
+                use_llm = False
+        return GraphMode().run(store, result, settings, model, k=k, max_chars=max_chars, max_items=max_items,
+                               use_llm=use_llm)
+
+    @staticmethod
+    def _cypher(store: GraphStore, result: AskResult, settings: Settings, model: "BaseChatModel | None") -> AskResult:
+        t = time.perf_counter()
+        result.cypher = text_to_cypher(store, result.question, settings, linked=result.linking.linked, model=model)
+        result.status = "answered"
+        try:
+            result.cypher_answer = answer_rows(result.question, result.cypher, settings, model)
+        except LLMUnavailable as exc:
+            result.llm_error = str(exc)
+            result.status = "evidence"
+        result.timings["cypher_s"] = time.perf_counter() - t
+        return result
+
+
+#: ``ask --mode`` choices, in their declared order.
+MODES: Registry[AskMode] = Registry(AskMode, "mode", suffix="Mode", order=lambda cls: cls.order)
 
 
 def ask(store: GraphStore, question: str, settings: Settings, *, k: int = 10, use_llm: bool = True,
@@ -96,46 +171,9 @@ def ask(store: GraphStore, question: str, settings: Settings, *, k: int = 10, us
     if mode not in MODES:
         raise InputError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
     result = AskResult(question, mode if use_llm else "graph", "evidence", linking, timings=timings)
-    if mode == "cypher" and use_llm and not linking.ambiguous:
-        try:
-            return _cypher_mode(store, result, settings, model)
-        except LLMUnavailable as exc:
-            result.llm_error = f"{exc}; showing the graph-mode evidence instead"
-            result.mode = "graph"
-            use_llm = False
-    if linking.ambiguous:
-        result.status = "ambiguous"
-        return result
-    if not linking.linked:
-        result.status = "no_match"
-        return result
-    t1 = time.perf_counter()
-    result.evidence, result.retrievals = retrieve(store, [c.id for c in linking.linked], k)
-    result.context = build_context(result.evidence, {key: RETRIEVERS[key].title for key in result.evidence},
-                                   max_chars=max_chars, max_items=max_items)
-    timings["retrieve_s"] = time.perf_counter() - t1
-    if use_llm:
-        t2 = time.perf_counter()
-        try:
-            result.answer = answer(question, result.context.text, result.context.ids, settings, model)
-            result.status = "answered"
-        except LLMUnavailable as exc:
-            result.llm_error = result.llm_error or str(exc)
-        timings["answer_s"] = time.perf_counter() - t2
+    result = MODES[mode]().run(store, result, settings, model, k=k, max_chars=max_chars, max_items=max_items,
+                               use_llm=use_llm)
     timings["total_s"] = time.perf_counter() - t0
-    return result
-
-
-def _cypher_mode(store: GraphStore, result: AskResult, settings: Settings, model: "BaseChatModel | None") -> AskResult:
-    t = time.perf_counter()
-    result.cypher = text_to_cypher(store, result.question, settings, linked=result.linking.linked, model=model)
-    result.status = "answered"
-    try:
-        result.cypher_answer = answer_rows(result.question, result.cypher, settings, model)
-    except LLMUnavailable as exc:
-        result.llm_error = str(exc)
-        result.status = "evidence"
-    result.timings["cypher_s"] = time.perf_counter() - t
     return result
 
 

@@ -16,10 +16,10 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field, ValidationError
 
+from repurpose import cypher
 from repurpose.errors import InputError
-from repurpose.rag.queries import query
+from repurpose.registry import Registry
 from repurpose.store import GraphStore
-from repurpose.trainers.registry import subclass_registry
 
 DESCRIPTION_CHARS = 600
 
@@ -40,7 +40,7 @@ class Item:
     ids: tuple[str, ...]
     data: dict[str, Any] = field(default_factory=dict)
 
-    def public(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["ids"] = list(self.ids)
         return out
@@ -74,11 +74,12 @@ class Retriever(ABC):
 
     @classmethod
     def key(cls) -> str:
-        return next(k for k, v in RETRIEVERS.items() if v is cls)
+        """Registry key: class name minus 'Retriever', lower-case (``CuratedRetriever`` -> ``curated``)."""
+        return RETRIEVERS.key(cls)
 
     @property
     def cypher(self) -> str:
-        return query(self.query_name)
+        return cypher.get("rag", self.query_name)
 
     def search(self, node_ids: list[str], k: int = 10) -> RetrieverResult:
         """Evidence about ``node_ids`` (at most ``k`` items); InputError on a malformed request."""
@@ -185,4 +186,4 @@ def _num(value: Any) -> str:
 
 
 #: Every retriever by key, in the order their sections appear in the context.
-RETRIEVERS: dict[str, type[Retriever]] = dict(sorted(subclass_registry(Retriever).items(), key=lambda kv: kv[1].order))
+RETRIEVERS: Registry[Retriever] = Registry(Retriever, "retriever", order=lambda cls: cls.order)

@@ -12,12 +12,9 @@ from pathlib import Path
 import numpy as np
 from helpers import last_json, run_cli
 
-from repurpose.commands.train import DEFAULT_BATCH, ENCODERS, MODELS
-from repurpose.trainers.baselines import BASELINES
 from repurpose.trainers.data import read_nodes_and_edges
 from repurpose.trainers.export import cached_export, export_graph, graph_fingerprint
-from repurpose.trainers.scores import interactions
-from repurpose.trainers.train import ENCODERS as trainer_encoders
+from repurpose.trainers.gnn import ENCODERS
 
 SLICE = Path(__file__).parents[1] / "fixtures" / "hetionet-writeback"
 
@@ -120,7 +117,7 @@ def test_platform_train_cli(store, cli_env, settings) -> None:
     rgcn = last_json(run_cli("train", "--target", "CtD", "--model", "rotate", "--encoder", "rgcn", "--dim", "16",
                              "--epochs", "1", "--device", "cpu", "--json", env=cli_env).stdout)
     config = json.loads((Path(rgcn["run_dir"]) / "config.json").read_text())
-    assert (config["encoder"], config["batch_size"]) == ("rgcn", DEFAULT_BATCH["rgcn"]) == ("rgcn", 32768)
+    assert (config["encoder"], config["batch_size"]) == ("rgcn", ENCODERS["rgcn"].batch_size) == ("rgcn", 32768)
 
     wrong = run_cli("train", "--target", "TREATS_CtD", "--epochs", "1", env=cli_env)
     assert wrong.returncode == 2 and "not a relationship type" in wrong.stderr
@@ -133,9 +130,3 @@ def test_platform_train_cli(store, cli_env, settings) -> None:
     typo = run_cli(*small, "--text-kinds", "Compund", env=cli_env)
     assert typo.returncode == 2 and "Compund are not entity kinds" in typo.stderr
     assert set((Path(settings.data_dir) / "runs").iterdir()) == runs  # refused before a run directory exists
-
-
-def test_cli_model_choices_match_the_registry() -> None:
-    assert set(MODELS) == set(interactions(trainable=True)) | set(BASELINES)
-    assert not set(interactions(trainable=True)) & set(BASELINES)
-    assert set(DEFAULT_BATCH) == set(ENCODERS) == set(trainer_encoders)
