@@ -1,7 +1,9 @@
 """The ``platform`` command: one click group; each module of ``repurpose.commands`` adds a command.
 
 A module there defines ``command`` (a click command or group). Errors the platform raises on
-purpose become a one-line ``Error:`` on stderr and exit code 1; ``--debug`` shows the traceback.
+purpose become a one-line ``Error:`` on stderr and exit code 1, a bad parameter (``ParameterError``)
+a usage error of its flag and exit code 2; ``--debug`` shows the traceback. Commands leave this
+translation to the group.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import click
 
 from repurpose import commands
 from repurpose.about import __version__
-from repurpose.errors import RepurposeError
+from repurpose.errors import ParameterError, RepurposeError
 from repurpose.openmp import prefer_passive_waits
 
 prefer_passive_waits()  # before any command loads torch
@@ -38,10 +40,23 @@ class PlatformGroup(click.Group):
         except RepurposeError as exc:
             if ctx.params.get("debug"):
                 raise
-            raise click.ClickException(str(exc)) from None
+            raise self._click_error(ctx, exc) from None
         except KeyboardInterrupt:
             click.echo("\ninterrupted; run the same command again to resume where it stopped", err=True)
             sys.exit(130)
+
+    def _click_error(self, ctx: click.Context, exc: RepurposeError) -> click.ClickException:
+        """The one translation of the platform's errors for people: a bad parameter is a usage error of the
+        command, shown under its flag (exit 2); anything else one ``Error:`` line (exit 1)."""
+        if not isinstance(exc, ParameterError):
+            return click.ClickException(str(exc))
+        name = ctx.invoked_subcommand
+        command = self.get_command(ctx, name) if name else None
+        if command is None:
+            return click.UsageError(str(exc), ctx)
+        flag = "--" + exc.parameter.replace("_", "-")
+        shown = flag if any(flag in param.opts for param in command.params) else exc.parameter
+        return click.UsageError(f"{shown}: {exc.message}", click.Context(command, info_name=name, parent=ctx))
 
 
 @click.group(cls=PlatformGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

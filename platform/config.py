@@ -53,7 +53,22 @@ class Settings:
         """True when the graph is the server managed by ``platform db`` (ArcadeDB or Neo4j)."""
         return self.uri == EMBEDDED
 
-    def public(self) -> dict[str, Any]:
+    @property
+    def runs_dir(self) -> Path:
+        """``<data_dir>/runs``: one directory per training run (``repurpose.trainers.runs.RunDir``)."""
+        return Path(self.data_dir) / "runs"
+
+    @property
+    def exports_dir(self) -> Path:
+        """``<data_dir>/exports``: graph exports for training, cached by the graph's fingerprint."""
+        return Path(self.data_dir) / "exports"
+
+    @property
+    def cache_dir(self) -> Path:
+        """``<data_dir>/cache``: caches any command may rebuild (e.g. the question answering's)."""
+        return Path(self.data_dir) / "cache"
+
+    def to_dict(self) -> dict[str, Any]:
         """The settings as plain values with secrets masked: safe to print or store."""
         out: dict[str, Any] = {}
         for f in fields(self):

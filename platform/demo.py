@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from repurpose import atomic, cypher
 from repurpose.config import Settings
 from repurpose.errors import InputError
 from repurpose.store import GraphStore
@@ -93,10 +94,7 @@ class Demo:
             return {}
 
     def _save_state(self) -> None:
-        self.state_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.state_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.state, indent=2), encoding="utf-8")
-        tmp.replace(self.state_path)
+        atomic.write_text(self.state_path, json.dumps(self.state, indent=2))
 
     def _stage(self, index: int, total: int, name: str, work: Callable[[], tuple[bool, dict[str, Any]]]) -> None:
         self.log(f"[{index}/{total}] {name} ...")
@@ -127,7 +125,7 @@ class Demo:
         from repurpose.loaders.api import load_dataset, sha256_of
 
         wanted = {sha256_of(Path(p)) for p in (self.config.nodes, self.config.edges)}
-        found = self.store.read("MATCH (d:Dataset {name: 'hetionet'}) RETURN d.sha256 AS sha")
+        found = self.store.read(cypher.get("demo", "dataset_sha256"), dataset="hetionet")
         if found and wanted <= set(found[0]["sha"] or []):
             return True, {}
         summary = load_dataset(self.store, "hetionet", self.config.nodes, self.config.edges)
@@ -154,37 +152,36 @@ class Demo:
 
     def train(self) -> tuple[bool, dict[str, Any]]:
         from repurpose.trainers.export import cached_export
+        from repurpose.trainers.runs import Headline, RunDir
         from repurpose.trainers.train import train
 
-        data, _ = cached_export(self.store, Path(self.settings.data_dir), text=self.config.text)
+        data, _ = cached_export(self.store, self.settings.exports_dir, text=self.config.text)
         key = self.config.train_key(data.fingerprint)
-        run_dir = Path(self.settings.data_dir) / "runs" / str(self.state.get("run_id"))
-        if self.state.get("train_key") == key and (run_dir / "results.json").is_file():
+        if self.state.get("train_key") == key and RunDir(self.settings.runs_dir / str(self.state["run_id"])).complete:
             return True, {"run_id": self.state["run_id"]}
         result = train(data, model=self.config.model, text=self.config.text, dim=self.config.dim,
                        epochs=self.config.epochs, lr=self.config.lr, negatives=self.config.negatives,
                        target_weight=self.config.target_weight, batch_size=self.config.batch_size,
                        max_seconds=self.config.train_seconds,
                        seed=self.config.seed, target="TREATS_CtD", split="random",
-                       runs_root=Path(self.settings.data_dir) / "runs", progress=True)
-        test = result.metrics.get("test", {})
+                       runs_root=self.settings.runs_dir, progress=True)
+        headline = Headline.of(result.metrics)
         self.state.update(run_id=result.run_id, train_key=key, written=None,
-                          metrics={"test_filtered_mrr": test.get("filtered", {}).get("mrr"),
-                                   "test_filtered_hits_at_10": test.get("filtered", {}).get("hits_at_10"),
-                                   "test_auroc": test.get("auroc")})
+                          metrics={"test_filtered_mrr": headline.mrr, "test_filtered_hits_at_10": headline.hits_at_10,
+                                   "test_auroc": headline.auroc})
         self._save_state()
         return False, {"run_id": result.run_id, "triples_per_second": round(result.triples_per_second),
                        **self.state["metrics"]}
 
     def writeback(self) -> tuple[bool, dict[str, Any]]:
         from repurpose import writeback
+        from repurpose.trainers.runs import load_run
 
         run_id = self.state["run_id"]
-        current = self.store.read("MATCH (m:ModelRun {runId: $r}) RETURN m.currentWriteId AS w",
-                                  r=run_id)
+        current = self.store.read(cypher.get("runs", "current_write"), run_id=run_id)
         if self.state.get("written") == run_id and current and current[0]["w"]:
             return True, {}
-        run = writeback.open_run(run_id, self.settings)
+        run = load_run(run_id, self.settings.runs_dir)
         plan = writeback.plan(run, self.store, top_k=self.config.top_k, per="both")
         result = writeback.write(run, self.store, plan)
         self.state["written"] = run_id
@@ -194,14 +191,11 @@ class Demo:
     # -- results ----------------------------------------------------------------------------
     def chosen_diseases(self) -> list[str]:
         """The configured diseases present in the graph, topped up with the most-predicted ones."""
-        present = [r["id"] for r in self.store.read("MATCH (d:Disease) WHERE d.id IN $ids RETURN d.id AS id",
+        present = [r["id"] for r in self.store.read(cypher.get("demo", "diseases_present"),
                                                       ids=list(self.config.diseases))]
         chosen = [d for d in self.config.diseases if d in present]
         if len(chosen) < 3:
-            extra = self.store.read(
-                "MATCH (m:ModelRun {runId: $r}) MATCH (:Compound)-[p:PREDICTED_TREATS {runId: $r}]->(d:Disease) "
-                "WHERE p.writeId = m.currentWriteId RETURN d.id AS id, count(p) AS n ORDER BY n DESC, id LIMIT 10",
-                r=self.state["run_id"])
+            extra = self.store.read(cypher.get("runs", "run_diseases"), run_id=self.state["run_id"], limit=10)
             chosen += [r["id"] for r in extra if r["id"] not in chosen][:3 - len(chosen)]
         return chosen
 
@@ -213,7 +207,7 @@ class Demo:
         for disease in self.chosen_diseases():
             _, rows, _ = querylib.run(self.store, "top_predictions_for_disease",
                                       {"disease": disease, "run": self.state["run_id"], "limit": top})
-            name = self.store.read("MATCH (d:Disease {id: $id}) RETURN d.name AS n", id=disease)[0]["n"]
+            name = self.store.read(cypher.get("demo", "disease_name"), id=disease)[0]["n"]
             for row in rows:
                 _, evidence, _ = querylib.run(self.store, "explain_prediction",
                                               {"compound": row["compoundId"], "disease": disease, "examples": 3})

@@ -14,6 +14,14 @@ class ConfigError(RepurposeError):
     """A setting is missing, malformed or contradictory."""
 
 
+class ParameterError(ConfigError):
+    """A parameter of a call has a bad value or clashes with another; the CLI shows it as a usage error of its flag."""
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(f"{parameter}: {message}")
+        self.parameter, self.message = parameter, message
+
+
 class ServerError(RepurposeError):
     """The embedded graph server cannot be started, found or stopped."""
 

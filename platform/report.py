@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from repurpose.errors import InputError
+from repurpose import cypher
 from repurpose.store import GraphStore
+from repurpose.trainers.runs import RunDir, ranking_blocks
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:2rem auto;max-width:70rem;color:#222}
@@ -24,51 +25,30 @@ text-align:left;font-variant-numeric:tabular-nums}th{background:#f6f6f6}.num{tex
 .novel{color:#0a6}.known{color:#888}.charts{display:flex;flex-wrap:wrap;gap:1rem}.muted{color:#777}
 """
 
-# Predictions are read from the run's current write only (``p.writeId = m.currentWriteId``), so a
-# report made while a re-run of the write-back is under way never mixes two sets. The per-disease
+# Predictions are read from the run's current write only (cypher/runs.cypher); the per-disease
 # tables come from the library query ``top_predictions_for_disease`` (cypher/).
 
-#: Diseases of a run with the most predictions first (ties: by name).
-RUN_DISEASES = """
-MATCH (m:ModelRun {runId: $run_id})
-MATCH (:Compound)-[p:PREDICTED_TREATS {runId: $run_id}]->(d:Disease)
-WHERE p.writeId = m.currentWriteId
-RETURN d.id AS id, d.name AS name, count(p) AS n ORDER BY n DESC, name LIMIT $limit
-"""
 
-RUN_SCORES = """
-MATCH (m:ModelRun {runId: $run_id})
-MATCH ()-[p:PREDICTED_TREATS {runId: $run_id}]->()
-WHERE p.writeId = m.currentWriteId
-RETURN collect(p.score) AS scores, collect(p.probability) AS probabilities
-"""
+#: Row labels of the metrics table for each ranking protocol of ``runs.ranking_blocks``.
+PROTOCOLS = {"filtered": "filtered (mean)", "tail": "filtered tail", "head": "filtered head",
+             "paper50": "paper 50-candidate"}
 
 
 @dataclass
 class RunFiles:
-    """What ``train()`` left in a run directory."""
+    """What ``train()`` (and ``platform validate``, when run) left in a run directory, read once for a report."""
 
     run_dir: Path
     config: dict
     results: dict
     metrics: dict = field(default_factory=dict)
-    validation: dict = field(default_factory=dict)  # validation.json of `platform validate`, when run
+    validation: dict = field(default_factory=dict)
 
     @classmethod
-    def read(cls, run_dir: Path) -> "RunFiles":
-        def load(name: str) -> dict:
-            path = run_dir / name
-            try:
-                return json.loads(path.read_text(encoding="utf-8"))
-            except FileNotFoundError as exc:
-                raise InputError(f"{name} is missing; is this a finished run directory?", path=path) from exc
-            except json.JSONDecodeError as exc:
-                raise InputError(f"not valid JSON ({exc.msg})", path=path, line=exc.lineno) from exc
-
-        results = load("results.json")
-        validation = load("validation.json") if (run_dir / "validation.json").is_file() else {}
-        return cls(run_dir, load("config.json"), results, results.get("metrics") or load("metrics.json"),
-                   validation)
+    def read(cls, run: RunDir) -> "RunFiles":
+        """The run's records; InputError naming the file when one is missing or malformed."""
+        results = run.results()
+        return cls(run.path, run.config(), results, results.get("metrics") or run.metrics(), run.validation())
 
 
 def _svg(fig: Any) -> str:
@@ -157,15 +137,9 @@ def validation_rows(validation: dict) -> list[dict[str, Any]]:
 
 def metric_rows(metrics: dict) -> list[dict[str, Any]]:
     """Flatten ``metrics[part][protocol][direction]`` into table rows (ranking metrics only)."""
-    rows = []
-    for part, block in metrics.items():
-        filtered = block.get("filtered", {})
-        for name, m in (("filtered (mean)", filtered), ("filtered tail", filtered.get("tail", {})),
-                        ("filtered head", filtered.get("head", {})), ("paper 50-candidate", block.get("paper50", {}))):
-            if m and "mrr" in m:
-                rows.append({"split": part, "protocol": name, "MRR": m["mrr"], "Hits@1": m.get("hits_at_1"),
-                             "Hits@3": m.get("hits_at_3"), "Hits@10": m.get("hits_at_10")})
-    return rows
+    return [{"split": part, "protocol": PROTOCOLS[protocol], "MRR": m["mrr"], "Hits@1": m.get("hits_at_1"),
+             "Hits@3": m.get("hits_at_3"), "Hits@10": m.get("hits_at_10")}
+            for part, block in metrics.items() for protocol, m in ranking_blocks(block)]
 
 
 def build_report(run: RunFiles, store: GraphStore | None, *, diseases: int = 12, top: int = 10) -> str:
@@ -215,7 +189,7 @@ def build_report(run: RunFiles, store: GraphStore | None, *, diseases: int = 12,
 
 
 def _prediction_sections(store: GraphStore, run_id: str, diseases: int, top: int) -> str:
-    found = store.read(RUN_SCORES, run_id=run_id)
+    found = store.read(cypher.get("runs", "run_scores"), run_id=run_id)
     scores = found[0] if found else {"scores": [], "probabilities": []}
     if not scores["scores"]:
         return ("<h2>Predictions</h2><p>No predictions of this run are in the graph yet: "
@@ -227,7 +201,7 @@ def _prediction_sections(store: GraphStore, run_id: str, diseases: int, top: int
     out = [f"<h2>Predictions ({len(scores['scores'])} edges)</h2><div class='charts'>{''.join(charts)}</div>"]
     from repurpose import querylib
 
-    chosen = store.read(RUN_DISEASES, run_id=run_id, limit=diseases)
+    chosen = store.read(cypher.get("runs", "run_diseases"), run_id=run_id, limit=diseases)
     out.append(f"<h2>Top {top} predictions per disease</h2><p class='muted'>novel = no edge of the run's known-treatment types; "
                "known = already a curated treatment.</p>")
     for disease in chosen:

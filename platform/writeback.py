@@ -23,14 +23,15 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any, Iterator, Protocol
 
 import numpy as np
 
+from repurpose import cypher
 from repurpose.config import Settings
 from repurpose.errors import InputError, RepurposeError
-from repurpose.store import GraphStore
+from repurpose.store import GraphStore, open_store
+from repurpose.trainers.runs import Headline, LoadedRun, RunDir, RunNotFound, load_run
 
 COMPOUND, DISEASE = "Compound", "Disease"
 EDGE_BATCH = 20_000
@@ -55,31 +56,13 @@ class RunLike(Protocol):
     def calibration_data(self) -> tuple[np.ndarray, np.ndarray, float]: ...
 
 
-class RunNotFound(InputError):
-    """No run of that id in the runs directory (or no ModelRun of that id in the graph)."""
-
-
 class GraphChanged(RepurposeError):
     """The graph's compounds/diseases are not the ones the run was trained on."""
 
 
-def runs_root(settings: Settings) -> Path:
-    """``<data_dir>/runs``: where ``platform train`` saves runs."""
-    return Path(settings.data_dir) / "runs"
-
-
-def open_run(run_id: str, settings: Settings) -> Any:
-    """Load a run by id or directory; an unknown one raises RunNotFound listing those that exist."""
-    from repurpose.trainers.runs import list_runs, load_run
-
-    root = runs_root(settings)
-    try:
-        return load_run(run_id, root)
-    except FileNotFoundError:
-        known = [r["run_id"] for r in list_runs(root)] if root.is_dir() else []
-        listing = ", ".join(known[:20]) + (" ..." if len(known) > 20 else "") if known else "none"
-        raise RunNotFound(f"no run {run_id!r} under {root}; available runs: {listing} "
-                          "(train one with `platform train`)") from None
+def open_run(run_id: str, settings: Settings) -> LoadedRun:
+    """Load a run of the settings' runs directory by id (or ``latest``) or directory; RunNotFound lists those there."""
+    return load_run(run_id, settings.runs_dir)
 
 
 def model_label(config: dict) -> str:
@@ -99,9 +82,7 @@ def entity_kinds(store: GraphStore, entity_ids: list[str]) -> list[str | None]:
     kinds = [_kind_from_id(e) for e in entity_ids]
     unknown = [e for e, k in zip(entity_ids, kinds) if k is None]
     if unknown:
-        rows = store.read("UNWIND $ids AS id MATCH (n:Entity {id: id}) "
-                          "RETURN collect([id, CASE WHEN n:Compound THEN 'Compound' "
-                          "WHEN n:Disease THEN 'Disease' ELSE null END]) AS pairs", ids=unknown)
+        rows = store.read(cypher.get("writeback", "kinds_of_ids"), ids=unknown)
         found = dict(tuple(p) for p in rows[0]["pairs"]) if rows else {}
         kinds = [k if k is not None else found.get(e) for e, k in zip(entity_ids, kinds)]
     return kinds
@@ -109,9 +90,7 @@ def entity_kinds(store: GraphStore, entity_ids: list[str]) -> list[str | None]:
 
 def graph_ids(store: GraphStore, label: str) -> set[str]:
     """Every ``id`` of nodes with ``label`` (Compound or Disease) in the graph."""
-    from repurpose.cypher_safety import identifier
-
-    rows = store.read(f"MATCH (n:{identifier(label, 'label')}) RETURN collect(n.id) AS ids")
+    rows = store.read(cypher.get("writeback", "ids_of_label", label=label))
     return set(rows[0]["ids"]) if rows else set()
 
 
@@ -122,8 +101,7 @@ def known_relations(config: dict) -> list[str]:
 
 def known_treatment_pairs(store: GraphStore, types: list[str]) -> list[tuple[str, str]]:
     """(compound id, disease id) of every edge of the known-treatment ``types`` now in the graph."""
-    rows = store.read("MATCH (c:Compound)-[r]->(d:Disease) WHERE type(r) IN $types "
-                      "RETURN collect([c.id, d.id]) AS pairs", types=types)
+    rows = store.read(cypher.get("writeback", "known_treatment_pairs"), types=types)
     return [tuple(p) for p in rows[0]["pairs"]] if rows else []
 
 
@@ -230,46 +208,6 @@ def edge_rows(run: RunLike, p: Plan) -> Iterator[dict[str, Any]]:
                "compoundRank": c_rank or None, "diseaseRank": d_rank or None}
 
 
-UPSERT_RUN = """
-MERGE (m:ModelRun {runId: $runId})
-SET m.model = $model, m.text = $text, m.encoder = $encoder, m.params = $params, m.metrics = $metrics,
-    m.calibration = $calibration, m.targetRelation = $target, m.knownRelations = $known,
-    m.fingerprint = $fingerprint,
-    m.createdAt = coalesce(m.createdAt, $now), m.pendingWriteId = $writeId
-"""
-CREATE_EDGES = """
-UNWIND $rows AS row
-MATCH (c:Entity {id: row.c})
-MATCH (d:Entity {id: row.d})
-CREATE (c)-[:PREDICTED_TREATS {score: row.score, probability: row.probability, rank: row.rank,
-    compoundRank: row.compoundRank, diseaseRank: row.diseaseRank, runId: $runId, model: $model,
-    createdAt: $createdAt, writeId: $writeId}]->(d)
-"""
-CREATE_LINKS = """
-MATCH (m:ModelRun {runId: $runId})
-UNWIND $rows AS row
-MATCH (d:Entity {id: row.d})
-CREATE (m)-[:PREDICTED {writeId: $writeId, edges: row.n}]->(d)
-"""
-SWITCH = """
-MATCH (m:ModelRun {runId: $runId})
-SET m.currentWriteId = $writeId, m.edgeCount = $edgeCount, m.writtenAt = $now, m.topK = $topK, m.per = $per,
-    m.minScore = $minScore, m.includeKnown = $includeKnown
-REMOVE m.pendingWriteId
-"""
-DELETE_STALE_EDGES = """
-MATCH ()-[p:PREDICTED_TREATS]->()
-WHERE p.runId = $runId AND ($keep IS NULL OR p.writeId <> $keep)
-WITH p LIMIT $batch
-DELETE p
-"""
-DELETE_STALE_LINKS = """
-MATCH (m:ModelRun {runId: $runId})-[l:PREDICTED]->()
-WHERE $keep IS NULL OR l.writeId <> $keep
-DELETE l
-"""
-
-
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -282,11 +220,12 @@ def delete_edges(store: GraphStore, run_id: str, keep: str | None = None) -> int
     """
     total = 0
     while True:
-        n = store.write(DELETE_STALE_EDGES, runId=run_id, keep=keep, batch=DELETE_BATCH)["relationships_deleted"]
+        n = store.write(cypher.get("writeback", "delete_stale_edges"), runId=run_id, keep=keep,
+                        batch=DELETE_BATCH)["relationships_deleted"]
         total += n
         if n < DELETE_BATCH:
             break
-    store.write(DELETE_STALE_LINKS, runId=run_id, keep=keep)
+    store.write(cypher.get("writeback", "delete_stale_links"), runId=run_id, keep=keep)
     return total
 
 
@@ -299,24 +238,25 @@ def write(run: RunLike, store: GraphStore, p: Plan, *, batch_size: int = EDGE_BA
     now = _now()
     config = run.config
     t0 = time.perf_counter()
-    before = store.read("MATCH (m:ModelRun {runId: $runId}) RETURN m.currentWriteId AS current, "
-                        "m.pendingWriteId AS pending", runId=p.run_id)
+    before = store.read(cypher.get("writeback", "write_state"), runId=p.run_id)
     # A first write of a run that never crashed has nothing to clean up: skip the edge scan.
     may_be_stale = bool(before) and (before[0]["current"] is not None or before[0]["pending"] is not None)
-    store.write(UPSERT_RUN, runId=p.run_id, model=p.model, text=config.get("text"), encoder=config.get("encoder"),
+    store.write(cypher.get("writeback", "upsert_run"), runId=p.run_id, model=p.model, text=config.get("text"),
+                encoder=config.get("encoder"),
                 params=json.dumps(config, sort_keys=True, default=str),
                 metrics=json.dumps(run.metrics, sort_keys=True, default=str),
                 calibration=json.dumps(p.calibration.to_dict()), target=run.target_relation,
                 known=known_relations(config),
                 fingerprint=run.fingerprint, now=now, writeId=write_id)
-    written = store.write_batches(CREATE_EDGES, edge_rows(run, p), batch_size=batch_size,
+    written = store.write_batches(cypher.get("writeback", "create_edges"), edge_rows(run, p), batch_size=batch_size,
                                   total=len(p.selection), desc=f"writing {p.run_id}", unit="edges",
                                   runId=p.run_id, model=p.model, createdAt=now, writeId=write_id)
     t1 = time.perf_counter()
     diseases, counts = np.unique(p.selection.tails, return_counts=True)
     links = [{"d": run.entity_ids[d], "n": int(n)} for d, n in zip(diseases, counts)]
-    store.write(CREATE_LINKS, runId=p.run_id, writeId=write_id, rows=links)
-    store.write(SWITCH, runId=p.run_id, writeId=write_id, edgeCount=written, now=now, **p.options)
+    store.write(cypher.get("writeback", "create_links"), runId=p.run_id, writeId=write_id, rows=links)
+    store.write(cypher.get("writeback", "switch_current"), runId=p.run_id, writeId=write_id, edgeCount=written,
+                now=now, **p.options)
     t2 = time.perf_counter()
     removed = delete_edges(store, p.run_id, keep=write_id) if may_be_stale else 0
     t3 = time.perf_counter()
@@ -334,9 +274,49 @@ def summary(p: Plan, run: RunLike, limit: int = 10) -> list[dict[str, Any]]:
             for i in order]
 
 
+@dataclass
+class WritebackResult:
+    """What one write-back did (on a dry run: would do): the plan, the write, and the best pairs."""
+
+    run_id: str
+    dry_run: bool
+    plan: Plan
+    top: list[dict[str, Any]]
+    written: dict[str, Any] | None = None
+
+    @property
+    def nothing_selected(self) -> bool:
+        return not len(self.plan.selection)
+
+    def to_dict(self) -> dict[str, Any]:
+        p = self.plan
+        out = {"run_id": self.run_id, "model": p.model, "dry_run": self.dry_run, "compounds": len(p.compounds),
+               "diseases": len(p.diseases), "known_left_out": len(p.excluded), "selected": len(p.selection),
+               **p.options, "calibration": p.calibration.to_dict(), "seconds": dict(p.seconds),
+               "warnings": p.warnings}
+        if self.written is not None:
+            out.update(edges=self.written["edges"], write_id=self.written["write_id"],
+                       removed_stale=self.written["removed_stale"])
+            out["seconds"].update(self.written["seconds"])
+        out["top"] = self.top
+        return out
+
+
+def run(run_id: str, settings: Settings, *, top_k: int = 50, per: str = "compound", min_score: float | None = None,
+        include_known: bool = False, dry_run: bool = False, chunk_size: int = 4096,
+        batch_size: int = EDGE_BATCH) -> WritebackResult:
+    """Plan a run's write-back against the graph of ``settings`` and, unless ``dry_run``, write it."""
+    loaded = open_run(run_id, settings)
+    with open_store(settings) as store:
+        p = plan(loaded, store, top_k=top_k, per=per, min_score=min_score, include_known=include_known,
+                 chunk_size=chunk_size)
+        written = None if dry_run else write(loaded, store, p, batch_size=batch_size)
+    return WritebackResult(loaded.run_id, dry_run, p, summary(p, loaded), written)
+
+
 def graph_runs(store: GraphStore) -> list[dict[str, Any]]:
     """Every ModelRun node's properties (params/metrics/calibration parsed from JSON)."""
-    rows = store.read("MATCH (m:ModelRun) RETURN properties(m) AS m ORDER BY m.runId")
+    rows = store.read(cypher.get("writeback", "run_properties"))
     out = []
     for row in rows:
         props = dict(row["m"])
@@ -350,12 +330,29 @@ def graph_runs(store: GraphStore) -> list[dict[str, Any]]:
     return out
 
 
+def all_runs(settings: Settings) -> list[dict[str, Any]]:
+    """One row per run found in the runs directory or as a ModelRun node, newest id first."""
+    rows: dict[str, dict[str, Any]] = {}
+    for run in RunDir.all(settings.runs_dir):
+        row = {**run.summary(), "on_disk": True, "edges": 0, "written_at": None, "run_dir": str(run.path)}
+        rows[row["run_id"]] = row
+    with open_store(settings) as store:
+        for m in graph_runs(store):
+            params, headline = m.get("params") or {}, Headline.of(m.get("metrics"))
+            row = rows.setdefault(m["runId"], {
+                "run_id": m["runId"], "model": m.get("model"), "text": m.get("text"), "encoder": m.get("encoder"),
+                "split": params.get("split") if isinstance(params, dict) else None,
+                "test_mrr": headline.mrr, "test_auroc": headline.auroc, "on_disk": False, "run_dir": None})
+            row.update(edges=m.get("edgeCount") or 0, written_at=m.get("writtenAt"), write_id=m.get("currentWriteId"))
+    return sorted(rows.values(), key=lambda r: r["run_id"], reverse=True)
+
+
 def delete_run(store: GraphStore, run_id: str) -> dict[str, Any]:
     """Remove a ModelRun node and every edge it wrote; RunNotFound lists the runs in the graph."""
-    exists = store.read("MATCH (m:ModelRun {runId: $runId}) RETURN count(m) AS n", runId=run_id)[0]["n"]
+    exists = store.read(cypher.get("writeback", "run_exists"), runId=run_id)[0]["n"]
     if not exists:
         known = [r["runId"] for r in graph_runs(store)]
         raise RunNotFound(f"no ModelRun {run_id!r} in the graph; runs there: {', '.join(known) or 'none'}")
     removed = delete_edges(store, run_id, keep=None)
-    store.write("MATCH (m:ModelRun {runId: $runId}) DETACH DELETE m", runId=run_id)
+    store.write(cypher.get("writeback", "delete_run"), runId=run_id)
     return {"run_id": run_id, "deleted": True, "edges_removed": removed}

@@ -1,20 +1,81 @@
-"""Load a finished run back from its directory: vocabularies, split, final vectors, scoring."""
+"""A training run's directory, its one owner: the files in it, and finding, listing and loading runs.
+
+``<runs root>/<run_id>/`` holds config.json, vocab.json, split.npz, model.pt, metrics.json,
+results.json and a ``<series>.png`` plot per training history series (all written by
+``train()``), validation.json (``platform validate``) and report.html (``platform report``).
+``RunDir`` is the only code that names these files. Importing this module loads no torch, so
+listing runs stays quick; loading one (``RunDir.load``) does.
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator
 
 import numpy as np
-import torch
 
+from repurpose import atomic
 from repurpose.errors import InputError
-from repurpose.trainers.blend import Blend
-from repurpose.trainers.evaluate import classification_scores
-from repurpose.trainers.model import Embeddings
-from repurpose.trainers.scores import make_interaction
 from repurpose.trainers.split import Split, sample_non_edges
+
+if TYPE_CHECKING:
+    import torch
+
+    from repurpose.trainers.blend import Blend
+    from repurpose.trainers.data import TripleData
+    from repurpose.trainers.model import Embeddings
+
+CONFIG, VOCAB, SPLIT, MODEL = "config.json", "vocab.json", "split.npz", "model.pt"
+METRICS, RESULTS, VALIDATION, REPORT = "metrics.json", "results.json", "validation.json", "report.html"
+#: What ``RunDir.find`` takes for the newest complete run.
+LATEST = "latest"
+#: How many run ids a RunNotFound names.
+LISTED = 20
+
+
+class RunNotFound(InputError):
+    """No run of that id in the runs directory (or no ModelRun of that id in the graph)."""
+
+
+def _mapping(value: Any) -> dict:
+    """``value`` when it is a dict, else an empty one: metrics read back from the graph may be anything."""
+    return value if isinstance(value, dict) else {}
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One part's headline figures (filtered MRR and Hits@k over both sides, AUROC, AUPRC); None where absent."""
+
+    mrr: float | None = None
+    hits_at_1: float | None = None
+    hits_at_3: float | None = None
+    hits_at_10: float | None = None
+    auroc: float | None = None
+    auprc: float | None = None
+
+    @classmethod
+    def of_part(cls, block: Any) -> Headline:
+        """The figures of one part's metrics, as ``evaluate()`` returns them."""
+        block = _mapping(block)
+        filtered = _mapping(block.get("filtered"))
+        return cls(filtered.get("mrr"), filtered.get("hits_at_1"), filtered.get("hits_at_3"),
+                   filtered.get("hits_at_10"), block.get("auroc"), block.get("auprc"))
+
+    @classmethod
+    def of(cls, metrics: Any, part: str = "test") -> Headline:
+        """The figures of ``metrics[part]``: a run's metrics.json, or the metrics a ModelRun node holds."""
+        return cls.of_part(_mapping(metrics).get(part))
+
+
+def ranking_blocks(block: dict) -> Iterator[tuple[str, dict]]:
+    """(protocol, figures) of each ranking protocol in one part's metrics: filtered (mean), tail, head, paper50."""
+    filtered = _mapping(block.get("filtered"))
+    for protocol, figures in (("filtered", filtered), ("tail", filtered.get("tail")), ("head", filtered.get("head")),
+                              ("paper50", block.get("paper50"))):
+        if isinstance(figures, dict) and "mrr" in figures:
+            yield protocol, figures
 
 
 @dataclass
@@ -41,15 +102,17 @@ class LoadedRun:
             raise ValueError(f"run {self.run_id} has no target relation; pass relation=")
         return self.relation_types.index(self.target_relation)
 
-    @torch.no_grad()
     def score(self, heads: torch.Tensor, tails: torch.Tensor, relation: int | None = None,
               batch_size: int = 1024) -> torch.Tensor:
         """Score matrix [len(heads), len(tails)] for relation (default target), raw model scores, no grad, batched."""
+        import torch
+
         rel = self._relation(relation)
         heads, tails = torch.as_tensor(heads, dtype=torch.long), torch.as_tensor(tails, dtype=torch.long)
-        out = [self.embeddings.score_tails(part, torch.full_like(part, rel), tails)
-               for part in heads.split(batch_size)]
-        return torch.cat(out) if out else torch.empty(0, len(tails))
+        with torch.no_grad():
+            out = [self.embeddings.score_tails(part, torch.full_like(part, rel), tails)
+                   for part in heads.split(batch_size)]
+            return torch.cat(out) if out else torch.empty(0, len(tails))
 
     def candidates(self) -> tuple[np.ndarray, np.ndarray]:
         """(heads, tails): every entity of the kinds on each side of the run's known target pairs."""
@@ -73,6 +136,8 @@ class LoadedRun:
         test edges' tails, seeded by the run's seed. Base rate: the known pairs' share of all
         head x tail candidate pairs.
         """
+        from repurpose.trainers.evaluate import classification_scores
+
         known = self.split.known
         heads, tails = self.candidates()
         n = len(self.entity_ids)
@@ -85,43 +150,156 @@ class LoadedRun:
         return scores, labels, len(known) / (len(heads) * len(tails))
 
 
-def load_run(run_dir_or_id: str | Path, runs_root: Path | None = None) -> LoadedRun:
-    """Load ``runs_root/<run_id>`` (or a run directory path) written by ``train()``."""
-    run_dir = Path(run_dir_or_id)
-    if not (run_dir / "config.json").is_file() and runs_root is not None:
-        run_dir = Path(runs_root) / str(run_dir_or_id)
-    if not (run_dir / "config.json").is_file():
-        raise FileNotFoundError(f"no run at {run_dir} (expected config.json there); see `platform train`")
-    config = json.loads((run_dir / "config.json").read_text())
-    metrics_path = run_dir / "metrics.json"
-    metrics = json.loads(metrics_path.read_text()) if metrics_path.is_file() else {}
-    vocab = json.loads((run_dir / "vocab.json").read_text())
-    split = Split.load(run_dir / "split.npz")
-    checkpoint = torch.load(run_dir / "model.pt", map_location="cpu", weights_only=True)
-    # Baselines score with another registered function than their name (text-cosine: distmult).
-    interaction = make_interaction(config.get("interaction", config["model"]))
-    embeddings: Embeddings | Blend = Embeddings(checkpoint["entities"], checkpoint["relations"], interaction)
-    if "components" in checkpoint:  # a model blended with baselines (train(..., blend=[...]))
-        embeddings = Blend.from_checkpoint(checkpoint["components"])
-    return LoadedRun(run_id=config["run_id"], run_dir=run_dir, config=config, metrics=metrics,
-                     entity_ids=vocab["entity_ids"], relation_types=vocab["relation_types"],
-                     target_relation=config.get("target") or "",
-                     known_pairs={(int(h), int(t)) for h, t in split.known.tolist()},
-                     fingerprint=config.get("fingerprint", ""), embeddings=embeddings, split=split,
-                     entity_kinds=vocab.get("entity_kinds"))
+@dataclass(frozen=True)
+class RunDir:
+    """One run's directory: names its files, writes them for ``train()``, reads them back for everyone."""
+
+    path: Path
+
+    # -- finding ------------------------------------------------------------------------------
+    @classmethod
+    def create(cls, root: Path, run_id: str) -> RunDir:
+        """A new, empty ``root/run_id`` (an existing one is an error: runs are never overwritten)."""
+        path = Path(root) / run_id
+        path.mkdir(parents=True, exist_ok=False)
+        return cls(path)
+
+    @classmethod
+    def all(cls, root: Path) -> list[RunDir]:
+        """Every run under ``root`` (a directory holding a config), newest id first; none when ``root`` is absent."""
+        return [cls(config.parent) for config in sorted(Path(root).glob(f"*/{CONFIG}"), reverse=True)]
+
+    @classmethod
+    def find(cls, run: str | Path, root: Path | None = None) -> RunDir:
+        """The run ``run`` names: a run directory, a run id under ``root``, or ``latest`` (the newest complete one).
+
+        None found raises RunNotFound listing the runs under ``root``.
+        """
+        if root is not None and str(run) == LATEST:
+            newest = next((r for r in cls.all(root) if r.complete), None)
+            if newest is not None:
+                return newest
+        places = [Path(run)] + ([Path(root) / str(run)] if root is not None else [])
+        found = next((cls(p) for p in places if (p / CONFIG).is_file()), None)
+        if found is None:
+            raise _not_found(str(run), root)
+        return found
+
+    # -- file names ---------------------------------------------------------------------------
+    @property
+    def complete(self) -> bool:
+        """Whether training finished: results.json, the last record ``train()`` writes, is there."""
+        return (self.path / RESULTS).is_file()
+
+    @property
+    def report_path(self) -> Path:
+        """Where ``platform report`` writes its HTML by default."""
+        return self.path / REPORT
+
+    def plot_path(self, series: str) -> Path:
+        """The plot of one training history series (``loss``, ``validation_mrr``)."""
+        return self.path / f"{series}.png"
+
+    # -- reading ------------------------------------------------------------------------------
+    def _json(self, name: str, missing: dict | None = None) -> dict:
+        """A JSON file of the run; ``missing`` when absent (None: absent is an error), InputError when malformed."""
+        path = self.path / name
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            if missing is not None:
+                return missing
+            raise InputError(f"{name} is missing; is this a finished run directory?", path=path) from exc
+        except json.JSONDecodeError as exc:
+            raise InputError(f"not valid JSON ({exc.msg})", path=path, line=exc.lineno) from exc
+
+    def config(self) -> dict:
+        """The run's settings (config.json)."""
+        return self._json(CONFIG)
+
+    def metrics(self) -> dict:
+        """Metrics of each split part (metrics.json); empty before training finished."""
+        return self._json(METRICS, missing={})
+
+    def results(self) -> dict:
+        """What ``train()`` returned (results.json): config, metrics, history, speed, blend."""
+        return self._json(RESULTS)
+
+    def validation(self) -> dict:
+        """The external validation of ``platform validate`` (validation.json); empty when not run."""
+        return self._json(VALIDATION, missing={})
+
+    def headline(self) -> Headline:
+        """The test part's headline figures."""
+        return Headline.of(self.metrics())
+
+    def summary(self) -> dict[str, Any]:
+        """One row for run listings: id, model, text, encoder, split, test MRR and AUROC."""
+        config, headline = self.config(), self.headline()
+        return {"run_id": config["run_id"], "model": config["model"], "text": config["text"],
+                "encoder": config["encoder"], "split": config["split"], "test_mrr": headline.mrr,
+                "test_auroc": headline.auroc}
+
+    def load(self) -> LoadedRun:
+        """The trained model with its vocabulary and split, ready to score."""
+        import torch
+
+        from repurpose.trainers.blend import Blend
+        from repurpose.trainers.model import Embeddings
+        from repurpose.trainers.scores import make_interaction
+
+        config, vocab, split = self.config(), self._json(VOCAB), Split.load(self.path / SPLIT)
+        checkpoint = torch.load(self.path / MODEL, map_location="cpu", weights_only=True)
+        # Baselines score with another registered function than their name (text-cosine: distmult).
+        interaction = make_interaction(config.get("interaction", config["model"]))
+        embeddings: Embeddings | Blend = Embeddings(checkpoint["entities"], checkpoint["relations"], interaction)
+        if "components" in checkpoint:  # a model blended with baselines (train(..., blend=[...]))
+            embeddings = Blend.from_checkpoint(checkpoint["components"])
+        return LoadedRun(run_id=config["run_id"], run_dir=self.path, config=config, metrics=self.metrics(),
+                         entity_ids=vocab["entity_ids"], relation_types=vocab["relation_types"],
+                         target_relation=config.get("target") or "",
+                         known_pairs={(int(h), int(t)) for h, t in split.known.tolist()},
+                         fingerprint=config.get("fingerprint", ""), embeddings=embeddings, split=split,
+                         entity_kinds=vocab.get("entity_kinds"))
+
+    # -- writing ------------------------------------------------------------------------------
+    def _write_json(self, name: str, value: Any, indent: int | None = 2) -> None:
+        """Replace one JSON file of the run whole (``default=str`` for paths and the like)."""
+        atomic.write_text(self.path / name, json.dumps(value, indent=indent, default=str))
+
+    def save_inputs(self, config: dict, split: Split, data: TripleData) -> None:
+        """What a run starts from: its settings, its split and the data's vocabulary."""
+        self._write_json(CONFIG, config)
+        split.save(self.path / SPLIT)
+        self._write_json(VOCAB, {"entity_ids": data.entity_ids, "entity_kinds": data.entity_kinds,
+                                 "relation_types": data.relation_types}, indent=None)
+
+    def save_model(self, checkpoint: dict) -> None:
+        """The final vectors and weights (model.pt)."""
+        import torch
+
+        torch.save(checkpoint, self.path / MODEL)
+
+    def save_results(self, metrics: dict, results: dict) -> None:
+        """Metrics, then results.json, whose presence marks the run complete."""
+        self._write_json(METRICS, metrics)
+        self._write_json(RESULTS, results)
+
+    def save_validation(self, result: dict) -> None:
+        """The figures of ``platform validate``, which ``platform report`` shows."""
+        self._write_json(VALIDATION, result)
 
 
-def list_runs(runs_root: Path) -> list[dict]:
-    """One summary per run under ``runs_root`` (newest first): id, model, text, split, test MRR."""
-    out = []
-    for config_path in sorted(Path(runs_root).glob("*/config.json"), reverse=True):
-        config = json.loads(config_path.read_text())
-        metrics_path = config_path.parent / "metrics.json"
-        metrics = json.loads(metrics_path.read_text()) if metrics_path.is_file() else {}
-        test = metrics.get("test", {})
-        out.append({"run_id": config["run_id"], "run_dir": str(config_path.parent), "model": config["model"],
-                    "text": config["text"], "encoder": config["encoder"], "split": config["split"],
-                    "target": config.get("target"), "seed": config["seed"], "fingerprint": config.get("fingerprint"),
-                    "test_mrr": test.get("filtered", {}).get("mrr"), "test_auroc": test.get("auroc"),
-                    "complete": metrics_path.is_file()})
-    return out
+def _not_found(run: str, root: Path | None) -> RunNotFound:
+    """RunNotFound for ``run``, naming the newest LISTED runs under ``root``."""
+    if root is None:
+        return RunNotFound(f"no run at {run} (expected {CONFIG} there); see `platform train`")
+    known = [r.path.name for r in RunDir.all(root)]
+    listing = ", ".join(known[:LISTED]) + (" ..." if len(known) > LISTED else "") if known else "none"
+    return RunNotFound(f"no run {run!r} under {root}; available runs: {listing} "
+                       "(train one with `platform train`)")
+
+
+def load_run(run: str | Path, root: Path | None = None) -> LoadedRun:
+    """Load a run by directory, or by id (or ``latest``) under ``root``: ``RunDir.find(run, root).load()``."""
+    return RunDir.find(run, root).load()

@@ -1,19 +1,19 @@
-"""The one training entry, ``train()``: seeded, recorded in a run directory, returns a TrainResult.
+"""The one training entry, ``train()``: validate the request, fit, save; seeded, recorded in a run directory.
 
 Defaults follow the LLaDR paper (rho 0.6, zeta2 0.5, zeta3 1.8; 128 negatives, batch 512,
 dim 400, Adam 1e-4); loss = zeta3 * (L_pos + L_neg) / 2 + anchor, with
 self-adversarial negative sampling over chunk-shared negatives and sparse embedding gradients
 (updated row-wise by ``optim.RowAdam``).
-The run directory holds config.json, vocab.json, split.npz, model.pt, metrics.json,
-results.json, loss.png and validation_mrr.png; the model kept is the one of the best
-validation MRR (checked every ``eval_every`` epochs). Baselines (``baselines.BASELINES``) skip
-the training loop and are saved alike.
+``validate_request`` refuses a bad value or combination (``ParameterError``, naming the parameter)
+before anything is built or written; ``fit_model`` keeps the model of the best validation MRR
+(checked every ``eval_every`` epochs); ``save_run`` records the run through ``runs.RunDir``
+(settings, split, vocabulary, weights, metrics, results, plots). Baselines
+(``baselines.BASELINES``) skip the training loop and are saved alike.
 """
 
 from __future__ import annotations
 
 import copy
-import json
 import resource
 import secrets
 import time
@@ -26,21 +26,24 @@ import numpy as np
 import torch
 from torch import nn
 
-from repurpose.trainers.baselines import BASELINES
+from repurpose.config import Settings
+from repurpose.errors import ParameterError
+from repurpose.trainers.baselines import BASELINES, Baseline
 from repurpose.trainers.blend import Blend, Component, choose_weights, standardization
 from repurpose.trainers.data import TripleData
 from repurpose.trainers.evaluate import evaluate
-from repurpose.trainers.gnn import RGCNEncoder
+from repurpose.trainers.gnn import ENCODERS
 from repurpose.trainers.model import Embeddings, KGEModel
 from repurpose.trainers.optim import RowAdam
-from repurpose.trainers.representations import Embedding, EntityRepresentation, TextMix
+from repurpose.trainers.representations import TEXT_MODES, Embedding
+from repurpose.trainers.runs import Headline, RunDir, ranking_blocks
 from repurpose.trainers.sampling import ChunkedSampler, self_adversarial_loss
 from repurpose.trainers.scores import make_interaction
 from repurpose.trainers.split import Split, make_split, oversample
 from repurpose.trainers.text_mask import MASKS
 
-TEXT_MODES = ("none", "curated", "llm")
-ENCODERS = ("none", "rgcn")
+#: Row labels of ``metrics_table`` for each ranking protocol of ``runs.ranking_blocks``.
+TABLE_PROTOCOLS = {"filtered": "filtered", "tail": "filtered tail", "head": "filtered head", "paper50": "paper50"}
 
 
 @dataclass
@@ -62,18 +65,13 @@ class TrainResult:
         out["run_dir"] = str(self.run_dir)
         return out
 
-    def save(self) -> Path:
-        path = self.run_dir / "results.json"
-        path.write_text(json.dumps(self.to_dict(), indent=2, default=str))
-        return path
-
 
 def resolve_device(device: str) -> torch.device:
-    """'auto' picks CUDA when present, else CPU; 'cuda' without a GPU raises ValueError."""
+    """'auto' picks CUDA when present, else CPU; 'cuda' without a GPU raises ParameterError."""
     if device == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if device == "cuda" and not torch.cuda.is_available():
-        raise ValueError("--device cuda was asked for but no CUDA device is available; use --device auto or cpu")
+        raise ParameterError("device", "'cuda' was asked for but no CUDA device is available; use 'auto' or 'cpu'")
     return torch.device(device)
 
 
@@ -92,23 +90,16 @@ def peak_memory_mb(device: torch.device) -> float:
 def build_model(data: TripleData, train_rows: np.ndarray, model: str, text: str, encoder: str, dim: int,
                 margin: float, rho: float, zeta2: float, projection: str, num_layers: int,
                 num_bases: int, text_kinds: set[str] | None = None) -> KGEModel:
-    """Compose entity representation (plain / LLaDR text mix, optionally under R-GCN) and score.
+    """Compose entity representation (the table, wrapped by the text mode, then the encoder) and score.
 
-    ``text_kinds`` limits the text mix to entities of those kinds (None: every entity with text).
+    Each part comes from its registry (``TEXT_MODES``, ``ENCODERS``, ``INTERACTIONS``), so a new
+    one is a new class. ``text_kinds`` limits the text mix to entities of those kinds (None: every
+    entity with text).
     """
-    if text not in TEXT_MODES:
-        raise ValueError(f"unknown text mode {text!r}; choose from {', '.join(TEXT_MODES)}")
-    if encoder not in ENCODERS:
-        raise ValueError(f"unknown encoder {encoder!r}; choose from {', '.join(ENCODERS)}")
-    entity: EntityRepresentation = Embedding(data.num_entities, dim, sparse=encoder == "none")
-    if text != "none":
-        features = data.text_features(text_kinds)
-        if features is None:
-            raise ValueError(f"--text {text} needs text vectors, but the data has none; run the embed step "
-                             "or use --text none")
-        entity = TextMix(entity, features[0], features[1], rho=rho, zeta2=zeta2, projection=projection)
-    if encoder == "rgcn":
-        entity = RGCNEncoder(entity, train_rows, data.num_relations, num_layers=num_layers, num_bases=num_bases)
+    text_mode, wrapper = TEXT_MODES.lookup(text), ENCODERS.lookup(encoder)
+    entity = text_mode.wrap(Embedding(data.num_entities, dim, sparse=wrapper.sparse_table), data, text_kinds,
+                            rho=rho, zeta2=zeta2, projection=projection)
+    entity = wrapper.wrap(entity, train_rows, data.num_relations, num_layers=num_layers, num_bases=num_bases)
     return KGEModel(entity, data.num_relations, make_interaction(model), margin=margin)
 
 
@@ -144,15 +135,14 @@ def _step_loss(model: KGEModel, batch, device: torch.device, temperature: float,
     return zeta3 * (l_pos + l_neg) / 2.0 + auxiliary
 
 
-def _plot(history: dict, run_dir: Path) -> None:
-    """loss.png and validation_mrr.png (matplotlib, Agg backend: no display needed)."""
+def _plot(history: dict, run: RunDir) -> None:
+    """Plots of the training loss and the validation MRR (matplotlib, Agg backend: no display needed)."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
-    for key, ylabel, name in (("loss", "training loss", "loss.png"),
-                              ("validation_mrr", "validation filtered MRR", "validation_mrr.png")):
+    for key, ylabel in (("loss", "training loss"), ("validation_mrr", "validation filtered MRR")):
         fig, ax = plt.subplots(figsize=(5, 3.2))
         xs = history["eval_epochs"] if key == "validation_mrr" else list(range(1, len(history[key]) + 1))
         ax.plot(xs, history[key], marker="o" if len(xs) < 30 else None)
@@ -160,7 +150,7 @@ def _plot(history: dict, run_dir: Path) -> None:
         ax.set_ylabel(ylabel)
         ax.grid(alpha=0.3)
         fig.tight_layout()
-        fig.savefig(run_dir / name, dpi=100)
+        fig.savefig(run.plot_path(key), dpi=100)
         plt.close(fig)
 
 
@@ -171,7 +161,7 @@ def train(data: TripleData, *, model: str = "rotate", text: str = "none", encode
           zeta3: float = 1.8, target_weight: int = 1, projection: str = "linear", num_layers: int = 2,
           num_bases: int = 8, text_kinds: list[str] | None = None, text_mask: str = "none",
           blend: list[str] | None = None, known_relations: list[str] | None = None, device: str = "auto",
-          seed: int = 0, runs_root: Path | str = Path("platform-data/runs"),
+          seed: int = 0, runs_root: Path | str = Settings().runs_dir,
           eval_every: int = 1, max_seconds: float | None = None, num_threads: int | None = None,
           progress: bool = False, extra_config: dict | None = None) -> TrainResult:
     """Train one KGE model (or build a baseline) on ``data`` and record it under ``runs_root/<run_id>/``.
@@ -188,46 +178,26 @@ def train(data: TripleData, *, model: str = "rotate", text: str = "none", encode
     known treatments besides the target (never written back as novel; their edges between a
     held-out pair leave training). ``max_seconds``
     caps the training loop's time (checked after every batch). ``target_weight`` repeats the target's
-    training edges that many times per epoch (see ``split.oversample``). Example::
+    training edges that many times per epoch (see ``split.oversample``). A bad value or combination
+    raises ``ParameterError`` (a ``ConfigError``) before anything is written. Example::
 
         result = train(data, model="rotate", text="llm", split="disease-holdout", seed=1)
-        result.metrics["test"]["filtered"]["mrr"]
+        Headline.of(result.metrics).mrr
     """
     if num_threads:
         torch.set_num_threads(num_threads)
     torch.manual_seed(seed)
     np.random.seed(seed)
-    dev = resolve_device(device)
-    if text_mask not in MASKS:
-        raise ValueError(f"unknown text mask {text_mask!r}; choose from {', '.join(MASKS)}")
-    target_idx = data.relation_index(target) if target else None
-    if isinstance(split, Split):
-        parts = split
-    elif target_idx is None:
-        raise ValueError("a split by name needs a target relation; pass target= or a ready Split")
-    else:
-        others = tuple(data.relation_index(r) for r in known_relations or () if r != target)
-        parts = make_split(split, data.triples, target_idx, data.num_entities, seed, known_relations=others)
-    kinds = set(text_kinds) if text_kinds else None
-    baseline = BASELINES.get(model)
-    if baseline is None:
-        kge = build_model(data, parts.train, model, text, encoder, dim, margin, rho, zeta2, projection,
-                          num_layers, num_bases, kinds).to(dev)
-    for name in blend or ():
-        if target_idx is None:
-            raise ValueError("a blend needs a target relation (its baselines count and rank the target's pairs)")
-        if baseline is not None or name not in BASELINES:
-            raise ValueError(f"blend {name!r}: only a trained model blends, with baselines "
-                             f"({', '.join(BASELINES)})")
-    for name in [model] if baseline is not None else blend or ():
-        if BASELINES[name].needs_text and (text == "none" or data.text_features(kinds) is None):
-            raise ValueError(f"the {name} baseline needs text vectors: pick a text mode (curated or llm) whose "
-                             "vectors the graph has")
+    prepared = validate_request(data, model=model, text=text, text_mask=text_mask, text_kinds=text_kinds,
+                                blend=blend, encoder=encoder, target=target, split=split,
+                                known_relations=known_relations, dim=dim, device=device, seed=seed)
+    parts, baseline = prepared.parts, prepared.baseline
+    kge = None if baseline is not None else build_model(
+        data, parts.train, model, text, encoder, dim, margin, rho, zeta2, projection, num_layers, num_bases,
+        prepared.kinds).to(prepared.device)
     model_label = f"rgcn_{model}" if encoder == "rgcn" and baseline is None else model
-    run_id = new_run_id(model_label, text if text_mask == "none" else f"{text}-masked")
-    run_dir = Path(runs_root) / run_id
-    run_dir.mkdir(parents=True, exist_ok=False)
-    head_pools, tail_pools = data.relation_candidates()
+    run = RunDir.create(Path(runs_root), new_run_id(model_label, text if text_mask == "none" else f"{text}-masked"))
+    run_id = run.path.name
     config = {"run_id": run_id, "model": model, "interaction": baseline.interaction if baseline else model,
               "text": text, "text_mask": text_mask, "encoder": encoder if baseline is None else "none",
               "target": target, "split": parts.kind, "dim": dim, "epochs": epochs, "negatives": negatives,
@@ -237,48 +207,190 @@ def train(data: TripleData, *, model: str = "rotate", text: str = "none", encode
               "blend": sorted(blend) if blend else None,
               "known_relations": sorted({target, *(known_relations or ())}) if target else None,
               "projection": projection, "num_layers": num_layers, "num_bases": num_bases,
-              "device": str(dev), "seed": seed, "eval_every": eval_every, "max_seconds": max_seconds,
+              "device": str(prepared.device), "seed": seed, "eval_every": eval_every, "max_seconds": max_seconds,
               "fingerprint": data.fingerprint, "num_entities": data.num_entities,
               "num_relations": data.num_relations, "num_train": int(len(parts.train)),
               "num_valid": int(len(parts.valid)), "num_test": int(len(parts.test)),
               "torch": torch.__version__, **(extra_config or {})}
-    (run_dir / "config.json").write_text(json.dumps(config, indent=2))
-    parts.save(run_dir / "split.npz")
-    (run_dir / "vocab.json").write_text(json.dumps({"entity_ids": data.entity_ids, "entity_kinds": data.entity_kinds,
-                                                    "relation_types": data.relation_types}))
-    blend_info: dict = {}
-    if baseline is not None:
-        emb, fit = baseline.embeddings(data, parts, kinds), Fit()
-    else:
-        def validate(emb: Embeddings | Blend) -> float:
-            return evaluate(emb, parts.valid, data.triples, head_pools, tail_pools, seed,
-                            paper=False)["filtered"]["mrr"]
+    run.save_inputs(config, parts, data)
+    schedule = Schedule(epochs, negatives, batch_size, chunk_size, lr, adversarial_temperature, zeta3, target_weight,
+                        eval_every, max_seconds)
+    fitted = fit_model(data, prepared, kge, schedule, model=model, blend=sorted(blend or ()), seed=seed,
+                       desc=f"train {run_id}" if progress else None)
+    return save_run(run, config, prepared, kge, fitted, _evaluate_parts(data, prepared, fitted.embeddings, seed))
 
-        sampler = ChunkedSampler(oversample(parts.train, target_idx, target_weight), head_pools, tail_pools,
-                                 batch_size, chunk_size, negatives, seed)
-        fit = _fit(kge, sampler, dev, epochs=epochs, lr=lr, temperature=adversarial_temperature, zeta3=zeta3,
-                   eval_every=eval_every, max_seconds=max_seconds, validate=validate,
-                   desc=f"train {run_id}" if progress else None)
-        emb = _cpu(kge.embeddings())
-        if blend:
-            emb, blend_info = _blend(emb, model, sorted(blend), data, parts, kinds, head_pools[target_idx],
-                                     tail_pools[target_idx], target_idx, validate)
-    metrics = {part: evaluate(emb, rows, data.triples, head_pools, tail_pools, seed,
-                              negative_pairs=parts.negatives.get(part), relation=target_idx)
-               for part, rows in (("valid", parts.valid), ("test", parts.test))}
-    own = emb.components[0].embeddings if isinstance(emb, Blend) else emb
-    torch.save({"model": model, "dim": int(own.entities.shape[1]),
-                "state_dict": kge.state_dict() if baseline is None else {}, "entities": own.entities,
-                "relations": own.relations, "best_validation_mrr": fit.best_mrr,
-                **({"components": emb.to_checkpoint()} if isinstance(emb, Blend) else {})}, run_dir / "model.pt")
-    result = TrainResult(run_id, run_dir, config, metrics, fit.history,
-                         triples_per_second=fit.seen / fit.seconds if fit.seconds else 0.0,
-                         peak_memory_mb=peak_memory_mb(dev), train_seconds=fit.seconds, blend=blend_info)
-    (run_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
-    result.save()
-    if fit.history["loss"]:
-        _plot(fit.history, run_dir)
+
+@dataclass(frozen=True)
+class Prepared:
+    """A request that passed ``validate_request``, with what it settled on the way."""
+
+    device: torch.device
+    target: int | None
+    parts: Split
+    kinds: set[str] | None
+    baseline: Baseline | None
+    candidates: tuple[list[np.ndarray], list[np.ndarray]]  # per relation: candidate heads, candidate tails
+
+
+def validate_request(data: TripleData, *, model: str, text: str, text_mask: str, text_kinds: list[str] | None,
+                     blend: list[str] | None, encoder: str, target: str | None, split: str | Split,
+                     known_relations: list[str] | None, dim: int, device: str, seed: int) -> Prepared:
+    """Refuse a bad value or combination of ``train()``'s parameters up front (ParameterError naming it);
+    settle the device, target, split, text kinds and candidates on the way."""
+    baseline = BASELINES.get(model)
+    kinds = set(text_kinds) if text_kinds else None
+    _check_parts(model, text, text_mask, encoder, dim, baseline)
+    target_index = _checked("target", data.relation_index, target) if target else None
+    _check_blend(blend or [], baseline, target_index)
+    _check_text(data, text, kinds, model, baseline, blend or [])
+    parts = _split(data, split, target, target_index, known_relations, seed)
+    return Prepared(resolve_device(device), target_index, parts, kinds, baseline, data.relation_candidates())
+
+
+def _checked(parameter: str, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``function(*args, **kwargs)``; the ValueError by which it refuses a value becomes a ParameterError."""
+    try:
+        return function(*args, **kwargs)
+    except ValueError as exc:
+        raise ParameterError(parameter, str(exc)) from None
+
+
+def _check_parts(model: str, text: str, text_mask: str, encoder: str, dim: int, baseline: Baseline | None) -> None:
+    """Every part is a registered name, and ``dim`` suits the model's score."""
+    if text_mask not in MASKS:
+        raise ParameterError("text_mask", f"unknown text mask {text_mask!r}; choose from {', '.join(MASKS)}")
+    _checked("text", TEXT_MODES.lookup, text)
+    if baseline is None:
+        _checked("encoder", ENCODERS.lookup, encoder)
+        _checked("dim", _checked("model", make_interaction, model).check_dim, dim)
+
+
+def _check_blend(blend: list[str], baseline: Baseline | None, target: int | None) -> None:
+    """A blend adds baselines to a trained model's score of the target relation."""
+    if blend and target is None:
+        raise ParameterError("blend", "needs a target relation (its baselines count and rank the target's pairs)")
+    for name in blend:
+        if baseline is not None or name not in BASELINES:
+            raise ParameterError("blend", f"cannot blend {name!r}: only a trained model blends, with baselines "
+                                          f"({', '.join(BASELINES)})")
+
+
+def _check_text(data: TripleData, text: str, kinds: set[str] | None, model: str, baseline: Baseline | None,
+                blend: list[str]) -> None:
+    """Text vectors are there for whatever reads them (a text mode, a text baseline), of kinds the graph has."""
+    features = None if text == "none" else _checked("text_kinds", data.text_features, kinds)
+    if features is not None:
+        return
+    if text != "none" and baseline is None:
+        raise ParameterError("text", f"{text!r} needs text vectors, but the data has none; run the embed step or "
+                                     "use 'none'")
+    readers = [("model", model)] if baseline is not None else [("blend", name) for name in blend]
+    for parameter, name in readers:
+        if BASELINES[name].needs_text:
+            raise ParameterError(parameter, f"the {name} baseline needs text vectors: pick a text mode (curated or "
+                                            "llm) whose vectors the graph has")
+
+
+def _split(data: TripleData, split: str | Split, target: str | None, target_index: int | None,
+           known_relations: list[str] | None, seed: int) -> Split:
+    """``split`` when it is a ready Split, else that split of the target (``known_relations`` also mark pairs known)."""
+    if isinstance(split, Split):
+        return split
+    if target_index is None:
+        raise ParameterError("target", "a split by name needs a target relation; pass target= or a ready Split")
+    others = tuple(_checked("known_relations", data.relation_index, r) for r in known_relations or () if r != target)
+    return _checked("split", make_split, split, data.triples, target_index, data.num_entities, seed,
+                    known_relations=others)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """How the training loop runs: epochs, batches, negatives, optimizer, loss and checkpoint settings."""
+
+    epochs: int
+    negatives: int
+    batch_size: int
+    chunk_size: int
+    lr: float
+    temperature: float
+    zeta3: float
+    target_weight: int
+    eval_every: int
+    max_seconds: float | None
+
+
+@dataclass
+class Fit:
+    """What the training loop returns: history, positives seen, loop seconds, best validation MRR."""
+
+    history: dict = field(default_factory=lambda: {"loss": [], "validation_mrr": [], "eval_epochs": []})
+    seen: int = 0
+    seconds: float = 0.0
+    best_mrr: float | None = None
+
+
+@dataclass
+class Fitted:
+    """What ``fit_model`` returns: the final vectors (a Blend when blended), the loop's record, the blend's."""
+
+    embeddings: Embeddings | Blend
+    loop: Fit
+    blend: dict = field(default_factory=dict)
+
+
+def fit_model(data: TripleData, prepared: Prepared, kge: KGEModel | None, schedule: Schedule, *, model: str,
+              blend: list[str], seed: int, desc: str | None) -> Fitted:
+    """The final vectors: the baseline's, or ``kge`` trained (best validation checkpoint) and blended with ``blend``."""
+    if prepared.baseline is not None:
+        return Fitted(prepared.baseline.embeddings(data, prepared.parts, prepared.kinds), Fit())
+    parts, target, (heads, tails) = prepared.parts, prepared.target, prepared.candidates
+
+    def validation_mrr(emb: Embeddings | Blend) -> float:
+        """Filtered MRR of the validation edges: what chooses the checkpoint and the blend weights."""
+        return Headline.of_part(evaluate(emb, parts.valid, data.triples, heads, tails, seed, paper=False)).mrr
+
+    sampler = ChunkedSampler(oversample(parts.train, target, schedule.target_weight), heads, tails,
+                             schedule.batch_size, schedule.chunk_size, schedule.negatives, seed)
+    loop = _train_loop(kge, sampler, prepared.device, schedule, validation_mrr, desc)
+    emb = _cpu(kge.embeddings())
+    if not blend:
+        return Fitted(emb, loop)
+    blended, info = _blend(emb, model, blend, data, parts, prepared.kinds, heads[target], tails[target], target,
+                           validation_mrr)
+    return Fitted(blended, loop, info)
+
+
+def _evaluate_parts(data: TripleData, prepared: Prepared, emb: Embeddings | Blend, seed: int) -> dict:
+    """Every metric of the validation and test parts (AUROC/AUPRC against the split's non-edges of the target)."""
+    parts, (heads, tails) = prepared.parts, prepared.candidates
+    return {part: evaluate(emb, rows, data.triples, heads, tails, seed, negative_pairs=parts.negatives.get(part),
+                           relation=prepared.target)
+            for part, rows in (("valid", parts.valid), ("test", parts.test))}
+
+
+def save_run(run: RunDir, config: dict, prepared: Prepared, kge: KGEModel | None, fitted: Fitted,
+             metrics: dict) -> TrainResult:
+    """Record the fitted model, then its metrics and results, then the training curves, in ``run``."""
+    run.save_model(_checkpoint(config["model"], kge, fitted))
+    loop = fitted.loop
+    result = TrainResult(config["run_id"], run.path, config, metrics, loop.history,
+                         triples_per_second=loop.seen / loop.seconds if loop.seconds else 0.0,
+                         peak_memory_mb=peak_memory_mb(prepared.device), train_seconds=loop.seconds,
+                         blend=fitted.blend)
+    run.save_results(metrics, result.to_dict())
+    if loop.history["loss"]:
+        _plot(loop.history, run)
     return result
+
+
+def _checkpoint(model: str, kge: KGEModel | None, fitted: Fitted) -> dict:
+    """model.pt's content: the model's own final vectors and weights, and the blend's components when blended."""
+    emb = fitted.embeddings
+    own = emb.components[0].embeddings if isinstance(emb, Blend) else emb
+    return {"model": model, "dim": int(own.entities.shape[1]),
+            "state_dict": kge.state_dict() if kge is not None else {},
+            "entities": own.entities, "relations": own.relations, "best_validation_mrr": fitted.loop.best_mrr,
+            **({"components": emb.to_checkpoint()} if isinstance(emb, Blend) else {})}
 
 
 def _blend(emb: Embeddings, model: str, names: list[str], data: TripleData, parts: Split, kinds: set[str] | None,
@@ -296,27 +408,17 @@ def _blend(emb: Embeddings, model: str, names: list[str], data: TripleData, part
                      "model_alone_validation_mrr": validate(Blend([own]))}
 
 
-@dataclass
-class Fit:
-    """What the training loop returns: history, positives seen, loop seconds, best validation MRR."""
-
-    history: dict = field(default_factory=lambda: {"loss": [], "validation_mrr": [], "eval_epochs": []})
-    seen: int = 0
-    seconds: float = 0.0
-    best_mrr: float | None = None
-
-
 def _cpu(emb: Embeddings) -> Embeddings:
     emb.entities, emb.relations = emb.entities.cpu(), emb.relations.cpu()
     return emb
 
 
-def _fit(kge: KGEModel, sampler: ChunkedSampler, dev: torch.device, *, epochs: int, lr: float,
-         temperature: float, zeta3: float, eval_every: int, max_seconds: float | None,
-         validate: Callable[[Embeddings], float], desc: str | None) -> Fit:
+def _train_loop(kge: KGEModel, sampler: ChunkedSampler, dev: torch.device, schedule: Schedule,
+                validate: Callable[[Embeddings], float], desc: str | None) -> Fit:
     """The training loop: epochs of chunked batches, validation MRR every ``eval_every`` epochs; the
     model is left at its best validation state (early-stopping by checkpoint, not by time)."""
-    optimizers = _optimizers(kge, lr)
+    optimizers = _optimizers(kge, schedule.lr)
+    epochs, max_seconds = schedule.epochs, schedule.max_seconds
     fit = Fit()
     history = fit.history
     best_mrr, best_state = -1.0, None
@@ -331,7 +433,7 @@ def _fit(kge: KGEModel, sampler: ChunkedSampler, dev: torch.device, *, epochs: i
         for batch in sampler:
             for opt in optimizers:
                 opt.zero_grad(set_to_none=True)
-            loss = _step_loss(kge, batch, dev, temperature, zeta3)
+            loss = _step_loss(kge, batch, dev, schedule.temperature, schedule.zeta3)
             loss.backward()
             for opt in optimizers:
                 opt.step()
@@ -343,7 +445,7 @@ def _fit(kge: KGEModel, sampler: ChunkedSampler, dev: torch.device, *, epochs: i
         fit.seconds += time.perf_counter() - start
         history["loss"].append(total / max(batches, 1))
         last = epoch == epochs or (max_seconds is not None and fit.seconds >= max_seconds)
-        if epoch % eval_every == 0 or last:
+        if epoch % schedule.eval_every == 0 or last:
             mrr = validate(_cpu(kge.embeddings()))
             history["validation_mrr"].append(mrr)
             history["eval_epochs"].append(epoch)
@@ -366,11 +468,9 @@ def metrics_table(metrics: dict) -> str:
     """The headline metrics of each split part as a plain text table."""
     rows = []
     for part, m in metrics.items():
-        for protocol, block in (("filtered", m["filtered"]), ("filtered tail", m["filtered"]["tail"]),
-                                ("filtered head", m["filtered"]["head"]), ("paper50", m.get("paper50", {}))):
-            if block:
-                rows.append(f"{part:<6} {protocol:<14} {block['mrr']:>7.4f} {block['hits_at_1']:>7.4f} "
-                            f"{block['hits_at_3']:>7.4f} {block['hits_at_10']:>7.4f}")
+        for protocol, block in ranking_blocks(m):
+            rows.append(f"{part:<6} {TABLE_PROTOCOLS[protocol]:<14} {block['mrr']:>7.4f} "
+                        f"{block['hits_at_1']:>7.4f} {block['hits_at_3']:>7.4f} {block['hits_at_10']:>7.4f}")
         if "auroc" in m:
             rows.append(f"{part:<6} {'auroc/auprc':<14} {m['auroc']:>7.4f} {m['auprc']:>7.4f}")
     header = f"{'part':<6} {'protocol':<14} {'mrr':>7} {'hits@1':>7} {'hits@3':>7} {'hits@10':>7}"

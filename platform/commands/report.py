@@ -30,16 +30,16 @@ def command(run: str, out: str | None, diseases: int, top: int, no_graph: bool, 
     """
     from repurpose.report import RunFiles, build_report
     from repurpose.store import open_store
-    from repurpose.writeback import open_run
+    from repurpose.trainers.runs import RunDir
 
-    run_dir = open_run(run, settings).run_dir
-    files = RunFiles.read(run_dir)
+    found = RunDir.find(run, settings.runs_dir)
+    files = RunFiles.read(found)
     if no_graph:
         text = build_report(files, None, diseases=diseases, top=top)
     else:
         with open_store(settings) as store:
             text = build_report(files, store, diseases=diseases, top=top)
-    path = Path(out) if out else run_dir / "report.html"
+    path = Path(out) if out else found.report_path
     path.write_text(text, encoding="utf-8")
-    emit({"run_id": files.results.get("run_id", run_dir.name), "path": str(path), "bytes": len(text)}, as_json,
+    emit({"run_id": files.results.get("run_id", found.path.name), "path": str(path), "bytes": len(text)}, as_json,
          f"wrote {path} ({len(text) // 1024} KiB); open it in a browser")

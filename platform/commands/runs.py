@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from repurpose.cli_support import emit, format_table, graph_options, json_option
@@ -11,36 +9,6 @@ from repurpose.config import Settings
 from repurpose.store import open_store
 
 COLUMNS = ["run_id", "model", "text", "encoder", "split", "test_mrr", "test_auroc", "on_disk", "edges", "written_at"]
-
-
-def _test_metric(metrics: dict, *path: str) -> Any:
-    value: Any = metrics.get("test", {})
-    for key in path:
-        value = value.get(key) if isinstance(value, dict) else None
-    return value
-
-
-def merged_runs(settings: Settings) -> list[dict[str, Any]]:
-    """One row per run found in the runs directory or as a ModelRun node, newest id first."""
-    from repurpose import writeback
-    from repurpose.trainers.runs import list_runs
-
-    root = writeback.runs_root(settings)
-    rows: dict[str, dict[str, Any]] = {}
-    for r in list_runs(root) if root.is_dir() else []:
-        rows[r["run_id"]] = {"run_id": r["run_id"], "model": r["model"], "text": r["text"], "encoder": r["encoder"],
-                             "split": r["split"], "test_mrr": r["test_mrr"], "test_auroc": r["test_auroc"],
-                             "on_disk": True, "edges": 0, "written_at": None, "run_dir": r["run_dir"]}
-    with open_store(settings) as store:
-        for m in writeback.graph_runs(store):
-            params, metrics = m.get("params") or {}, m.get("metrics") or {}
-            row = rows.setdefault(m["runId"], {
-                "run_id": m["runId"], "model": m.get("model"), "text": m.get("text"), "encoder": m.get("encoder"),
-                "split": params.get("split") if isinstance(params, dict) else None,
-                "test_mrr": _test_metric(metrics, "filtered", "mrr"), "test_auroc": _test_metric(metrics, "auroc"),
-                "on_disk": False, "run_dir": None})
-            row.update(edges=m.get("edgeCount") or 0, written_at=m.get("writtenAt"), write_id=m.get("currentWriteId"))
-    return sorted(rows.values(), key=lambda r: r["run_id"], reverse=True)
 
 
 @click.group("runs", invoke_without_command=True)
@@ -61,7 +29,9 @@ def command(ctx: click.Context, settings: Settings, as_json: bool) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    runs = merged_runs(settings)
+    from repurpose import writeback
+
+    runs = writeback.all_runs(settings)
     emit({"runs": runs, "count": len(runs)}, as_json, lambda: click.echo(format_table(runs, COLUMNS)))
 
 

@@ -6,26 +6,20 @@ import click
 
 from repurpose.cli_support import emit, graph_options, json_option, warn
 from repurpose.config import Settings
+from repurpose.registry import LazyChoice
 
-#: The trainable scores of ``repurpose.trainers.scores.interactions(trainable=True)`` and the
-#: baselines of ``repurpose.trainers.baselines.BASELINES`` (a test checks); kept literal so
-#: ``--help`` does not import torch.
-MODELS = ("complex", "distmult", "rotate", "transe", "degree", "text-cosine")
-TEXT_MODES = ("none", "curated", "llm")
 TEXT_MASKS = ("none", "partners")
-ENCODERS = ("none", "rgcn")
-#: Positive triples a batch, per encoder: the R-GCN runs the whole training graph every batch, so it
-#: needs few, large batches (Hetionet on 2 CPU cores: ~1.5 min an epoch at 32,768).
-DEFAULT_BATCH = {"none": 512, "rgcn": 32768}
 SPLITS = ("random", "disease-holdout")
 
 
 @click.command("train")
-@click.option("--model", type=click.Choice(MODELS), default="rotate", show_default=True,
+@click.option("--model", type=LazyChoice("repurpose.trainers.baselines:MODELS"), default="rotate",
+              show_default=True,
               help="Score function, or a trivial peer to compare with (no training): degree (pairs ranked by "
                    "how many treatments both sides already have) or text-cosine (cosine of the two text "
                    "vectors, no graph; needs --text).")
-@click.option("--text", type=click.Choice(TEXT_MODES), default="none", show_default=True,
+@click.option("--text", type=LazyChoice("repurpose.trainers.representations:TEXT_MODES"), default="none",
+              show_default=True,
               help="LLaDR text guidance: LLM descriptions, curated (DrugBank/DO/Entrez) ones, or none.")
 @click.option("--text-mask", type=click.Choice(TEXT_MASKS), default="none", show_default=True,
               help="Leak control: 'partners' removes every name of the target's other side from each "
@@ -39,7 +33,8 @@ SPLITS = ("random", "disease-holdout")
               help="Blend the trained model with trivial peers (comma-separated: degree, text-cosine): a "
                    "weighted sum of standardized scores, weights chosen on the validation split. On Hetionet it "
                    "lifted unseen-indication AUROC (see README, Benchmarks).")
-@click.option("--encoder", type=click.Choice(ENCODERS), default="none", show_default=True,
+@click.option("--encoder", type=LazyChoice("repurpose.trainers.gnn:ENCODERS"), default="none",
+              show_default=True,
               help="Optional R-GCN encoder over the training graph under the score function (every batch "
                    "runs the whole graph: large batches, see --batch-size).")
 @click.option("--target", default="TREATS_CtD", show_default=True, help="Relationship type to split and evaluate.")
@@ -96,6 +91,7 @@ def command(model: str, text: str, text_mask: str, text_kinds: str | None, blend
     """
     from repurpose.store import open_store
     from repurpose.trainers.export import cached_export
+    from repurpose.trainers.gnn import ENCODERS
     from repurpose.trainers.train import metrics_table, train
 
     if text_mask != "none" and text == "none":
@@ -103,7 +99,7 @@ def command(model: str, text: str, text_mask: str, text_kinds: str | None, blend
     with open_store(settings) as store:
         if text_mask != "none":
             masked_embed(store, target)
-        data, from_cache = cached_export(store, settings.data_dir, text, text_mask)
+        data, from_cache = cached_export(store, settings.exports_dir, text, text_mask)
     warn(f"graph export {data.fingerprint}: {data.num_entities} entities, {len(data.triples)} edges"
          f"{' (cached)' if from_cache else ''}")
     if target not in data.relation_types:
@@ -121,16 +117,12 @@ def command(model: str, text: str, text_mask: str, text_kinds: str | None, blend
     kinds = [k.strip() for k in text_kinds.split(",") if k.strip()] if text_kinds else None
     if kinds and text == "none":
         warn("--text-kinds has no effect with --text none")
-    try:
-        peers = [p.strip() for p in blend.split(",") if p.strip()] if blend else None
-        result = train(data, model=model, text=text, text_mask=text_mask, blend=peers, encoder=encoder,
-                       target=target, split=split_kind, dim=dim, epochs=epochs, negatives=negatives,
-                       batch_size=batch_size or DEFAULT_BATCH[encoder], lr=lr, target_weight=target_weight,
-                       rho=rho, device=device, text_kinds=kinds, seed=seed, known_relations=known,
-                       runs_root=settings.data_dir / "runs", progress=True,
-                       max_seconds=max_minutes * 60 if max_minutes else None)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from exc
+    peers = [p.strip() for p in blend.split(",") if p.strip()] if blend else None
+    result = train(data, model=model, text=text, text_mask=text_mask, blend=peers, encoder=encoder,
+                   target=target, split=split_kind, dim=dim, epochs=epochs, negatives=negatives,
+                   batch_size=batch_size or ENCODERS[encoder].batch_size, lr=lr, target_weight=target_weight,
+                   rho=rho, device=device, text_kinds=kinds, seed=seed, known_relations=known,
+                   runs_root=settings.runs_dir, progress=True, max_seconds=max_minutes * 60 if max_minutes else None)
     out = {"run_id": result.run_id, "run_dir": str(result.run_dir), "triples_per_second": result.triples_per_second,
            "peak_memory_mb": result.peak_memory_mb, "train_seconds": result.train_seconds,
            "export_cached": from_cache, "fingerprint": data.fingerprint, "metrics": result.metrics,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from repurpose.cli_support import emit, graph_options, json_option
@@ -51,13 +49,14 @@ def command(run_id: str, pairs_path: str, id_columns: str | None, top_fraction: 
     from pathlib import Path
 
     from repurpose.trainers.external import read_pairs, validate_run
-    from repurpose.writeback import open_run
+    from repurpose.trainers.runs import RunDir
 
-    run = open_run(run_id, settings)
+    found = RunDir.find(run_id, settings.runs_dir)
+    run = found.load()
     heads, tails = run.candidates()
     pair_file = read_pairs(Path(pairs_path), run.entity_ids, heads, tails, _columns(id_columns))
     result = validate_run(run, pair_file, heads, tails, top_fraction, top_k)
-    (run.run_dir / "validation.json").write_text(json.dumps(result, indent=2))
+    found.save_validation(result)
 
     def human() -> None:
         f = result["pairs_file"]

@@ -6,16 +6,14 @@ import click
 
 from repurpose.cli_support import emit, format_table, graph_options, json_option, warn
 from repurpose.config import Settings
-from repurpose.store import open_store
-
-PER_CHOICES = ("compound", "disease", "both")
+from repurpose.registry import LazyChoice
 
 
 @click.command("writeback")
 @click.option("--run", "run_id", required=True, metavar="RUN_ID", help="Run id (see `platform runs`) or run directory.")
 @click.option("--top-k", type=click.IntRange(min=1), default=50, show_default=True,
               help="Predictions kept per compound (or per disease).")
-@click.option("--per", type=click.Choice(PER_CHOICES), default="compound", show_default=True,
+@click.option("--per", type=LazyChoice("repurpose.trainers.predict:PER"), default="compound", show_default=True,
               help="Whose top k: each compound's diseases, each disease's compounds, or the union of both.")
 @click.option("--min-score", type=float, default=None, help="Leave out pairs whose raw score is below this.")
 @click.option("--include-known", is_flag=True,
@@ -46,33 +44,21 @@ def command(run_id: str, top_k: int, per: str, min_score: float | None, include_
     """
     from repurpose import writeback
 
-    run = writeback.open_run(run_id, settings)
-    with open_store(settings) as store:
-        p = writeback.plan(run, store, top_k=top_k, per=per, min_score=min_score,
-                           include_known=include_known, chunk_size=chunk_size)
-        for note in p.warnings:
-            warn(f"warning: {note}")
-        result = {"run_id": run.run_id, "model": p.model, "dry_run": dry_run, "compounds": len(p.compounds),
-                  "diseases": len(p.diseases), "known_left_out": len(p.excluded), "selected": len(p.selection),
-                  **p.options, "calibration": p.calibration.to_dict(), "seconds": dict(p.seconds),
-                  "warnings": p.warnings}
-        if not dry_run:
-            if not len(p.selection):
-                warn("nothing to write: no pair passed the filters")
-            written = writeback.write(run, store, p, batch_size=batch_size)
-            result.update(edges=written["edges"], write_id=written["write_id"],
-                          removed_stale=written["removed_stale"])
-            result["seconds"].update(written["seconds"])
-    top = writeback.summary(p, run)
-    result["top"] = top
+    result = writeback.run(run_id, settings, top_k=top_k, per=per, min_score=min_score, include_known=include_known,
+                           dry_run=dry_run, chunk_size=chunk_size, batch_size=batch_size)
+    for note in result.plan.warnings:
+        warn(f"warning: {note}")
+    if not dry_run and result.nothing_selected:
+        warn("nothing to write: no pair passed the filters")
+    out = result.to_dict()
 
     def human() -> None:
         verb = "would write" if dry_run else "wrote"
-        click.echo(f"run {run.run_id} ({p.model}): {len(p.compounds)} compounds x {len(p.diseases)} diseases, "
-                   f"{len(p.excluded)} known pairs left out; {verb} {len(p.selection)} PREDICTED_TREATS edges "
+        click.echo(f"run {out['run_id']} ({out['model']}): {out['compounds']} compounds x {out['diseases']} diseases, "
+                   f"{out['known_left_out']} known pairs left out; {verb} {out['selected']} PREDICTED_TREATS edges "
                    f"(top {top_k} per {per})")
         if not dry_run:
-            click.echo(f"writeId {result['write_id']}; removed {result['removed_stale']} stale edges of this run")
-        click.echo(format_table(top, ["compound", "disease", "score", "probability", "rank"]))
+            click.echo(f"writeId {out['write_id']}; removed {out['removed_stale']} stale edges of this run")
+        click.echo(format_table(out["top"], ["compound", "disease", "score", "probability", "rank"]))
 
-    emit(result, as_json, human)
+    emit(out, as_json, human)

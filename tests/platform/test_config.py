@@ -28,7 +28,7 @@ def test_secrets_masked_and_not_in_repr(tmp_path: Path) -> None:
     s = load_settings(cwd=tmp_path, env={"PLATFORM_PASSWORD": "hunter2", "OPENAI_API_KEY": "sk-secret"})
     assert s.password == "hunter2" and s.llm_api_key == "sk-secret"
     assert "hunter2" not in repr(s) and "sk-secret" not in repr(s)
-    assert s.public()["password"] == "***" and s.public()["llm_api_key"] == "***"
+    assert s.to_dict()["password"] == "***" and s.to_dict()["llm_api_key"] == "***"
 
 
 def test_secret_in_file_refused(tmp_path: Path) -> None:

@@ -60,7 +60,7 @@ def load_reference(server_settings: Settings) -> Snapshot:
 def writeback_reference(server_settings: Settings, slice_runs: list[Path]) -> tuple[Snapshot, Snapshot]:
     """The write-back slice after an uninterrupted write-back of the first run, then of both, one after the other."""
     settings = databases.fresh(server_settings, "r")
-    target = writeback.runs_root(settings)
+    target = settings.runs_dir
     with GraphStore.connect(settings) as store:
         store.apply_schema()
         seed_slice(store)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+from repurpose.errors import ParameterError
 from repurpose.trainers.data import TripleData
 from repurpose.trainers.runs import load_run
 from repurpose.trainers.split import Split
@@ -58,7 +59,7 @@ def test_text_cosine_is_the_cosine_of_the_text_vectors(tmp_path):
 
 
 def test_text_cosine_without_text_is_refused_before_a_run_directory(tmp_path):
-    with pytest.raises(ValueError, match="text-cosine baseline needs text vectors"):
+    with pytest.raises(ParameterError, match="model: the text-cosine baseline needs text vectors"):
         train(_data(), model="text-cosine", target="TREATS", split=_split(), runs_root=tmp_path, device="cpu")
     assert not list(tmp_path.iterdir())
 
@@ -94,7 +95,7 @@ def test_a_blend_is_chosen_on_validation_and_reloads(tmp_path):
                                            torch.as_tensor(diseases)) - c.mean) * c.weight / c.std
                  for c in run.embeddings.components)
     torch.testing.assert_close(run.score(compounds, diseases), manual)
-    with pytest.raises(ValueError, match="only a trained model blends"):
+    with pytest.raises(ParameterError, match="blend: cannot blend 'degree': only a trained model blends"):
         train(data, model="degree", target="TREATS_CtD", runs_root=tmp_path, blend=["degree"])
 
 

@@ -13,7 +13,7 @@ import torch
 from repurpose.trainers.data import read_triples_files
 from repurpose.trainers.evaluate import filtered_ranks
 from repurpose.trainers.metrics import mrr
-from repurpose.trainers.runs import list_runs, load_run
+from repurpose.trainers.runs import RunDir, load_run
 from repurpose.trainers.split import Split
 from repurpose.trainers.train import train
 
@@ -66,7 +66,7 @@ def test_loaded_run_scores_like_the_trained_model(umls_run) -> None:
     assert matrix.shape == (3, data.num_entities) and not matrix.requires_grad
     assert matrix[0, test[0, 2]].item() == pytest.approx(
         run.embeddings.score_triples(*(torch.tensor([v]) for v in test[0])).item(), rel=1e-5)
-    assert list_runs(runs_root)[0]["run_id"] == result.run_id
+    assert RunDir.all(runs_root)[0].summary()["run_id"] == result.run_id
 
 
 def test_rgcn_rotate_learns_umls_and_loads_back(tmp_path: Path) -> None:
