@@ -43,11 +43,6 @@ class AnswerCache:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(_SCHEMA)
 
-    @classmethod
-    def in_dir(cls, data_dir: Path) -> "AnswerCache":
-        """The cache file of a data directory."""
-        return cls(Path(data_dir) / CACHE_FILE)
-
     def get_many(self, ids: Iterable[str], template_hash: str, model: str) -> dict[str, str]:
         """Cached answers for ``ids`` under this template and model, by entity id."""
         ids = list(ids)

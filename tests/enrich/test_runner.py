@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fake_openai import FakeOpenAI
 
-from repurpose.enrich.cache import AnswerCache
+from repurpose.enrich.cache import CACHE_FILE, AnswerCache
 from repurpose.enrich.llm import ChatLLM, EndpointError, RetryPolicy
 from repurpose.enrich.prompts import PromptTemplate
 from repurpose.enrich.runner import EnrichFailed, EnrichOptions, check_progress, enrich
@@ -28,7 +28,7 @@ def _answers(tmp_path: Path) -> None:
 def run(store, settings, fake: FakeOpenAI, timeout: float = 10.0, **options):  # noqa: ANN001, ANN201
     s = settings.replace(llm_base_url=fake.base_url, llm_api_key=fake.api_key, llm_model=fake.models[0])
     options.setdefault("retry", FAST)
-    with AnswerCache.in_dir(ANSWERS["dir"]) as cache:
+    with AnswerCache(ANSWERS["dir"] / CACHE_FILE) as cache:
         return enrich(store, ChatLLM(s, timeout=timeout), cache, EnrichOptions(**options))
 
 
@@ -135,7 +135,7 @@ def test_endpoint_problems_stop_the_run_with_a_clear_message(store, settings, se
         fake.stop()  # nothing listens on that port any more
     started = time.perf_counter()
     try:
-        with AnswerCache.in_dir(ANSWERS["dir"]) as cache, pytest.raises(EndpointError) as err:
+        with AnswerCache(ANSWERS["dir"] / CACHE_FILE) as cache, pytest.raises(EndpointError) as err:
             enrich(store, ChatLLM(s, timeout=5), cache, EnrichOptions(retry=FAST, concurrency=2))
     finally:
         fake.stop()
