@@ -17,6 +17,7 @@ import secrets
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -32,6 +33,8 @@ STATE_FILE = "server.json"
 ENGINE_FILE = "engine"
 LOG_FILE = "server.log"
 LOCK_FILE = "server.lock"
+#: In the system temp folder: held while a server picks and binds its ports.
+PORTS_LOCK_FILE = "repurpose-ports.lock"
 
 
 @dataclass(frozen=True)
@@ -214,11 +217,22 @@ def start(settings: Settings, *, engine: str | None = None, bolt_port: int | Non
     for name, port in (("--port", bolt_port), ("--http-port", http_port)):
         if port is not None and not _port_free(port):
             raise ServerError(f"port {port} is in use on {HOST}; choose another with {name} or stop what uses it")
-    bolt = bolt_port or pick_port(chosen.default_ports[0])
-    http = http_port or pick_port(chosen.default_ports[1], exclude=(bolt,))
     root = server_root(settings, chosen)
     root.mkdir(parents=True, exist_ok=True)
     heap = heap or os.environ.get("PLATFORM_SERVER_HEAP", "4g")
+    with _ports_lock():
+        bolt = bolt_port or pick_port(chosen.default_ports[0])
+        http = http_port or pick_port(chosen.default_ports[1], exclude=(bolt,))
+        state = _launch(settings, chosen, root, bolt, http, heap, timeout)
+    atomic.write_text(_state_path(settings), json.dumps(asdict(state)))
+    atomic.write_text(_data_dir(settings) / ENGINE_FILE, chosen.name + "\n")
+    ensure_database(settings, state)
+    return state
+
+
+def _launch(settings: Settings, chosen: Engine, root: Path, bolt: int, http: int, heap: str,
+            timeout: float) -> ServerState:
+    """Start ``chosen``'s server process on ``bolt`` / ``http`` and wait until it answers."""
     launch = chosen.launch(root, bolt, http, heap, root_password(settings, chosen))
     try:
         with open(root / LOG_FILE, "ab") as log:
@@ -233,26 +247,33 @@ def start(settings: Settings, *, engine: str | None = None, bolt_port: int | Non
         state = ServerState(pid=proc.pid, bolt_port=bolt, http_port=http, root=str(root), started_at=time.time(),
                             engine=chosen.name)
         _wait_ready(proc, state, chosen, timeout)
+        return state
     finally:
         for secret in launch.secrets:
             secret.unlink(missing_ok=True)
-    atomic.write_text(_state_path(settings), json.dumps(asdict(state)))
-    atomic.write_text(_data_dir(settings) / ENGINE_FILE, chosen.name + "\n")
-    ensure_database(settings, state)
-    return state
 
 
 @contextlib.contextmanager
-def _start_lock(settings: Settings) -> Iterator[None]:
-    """Serialise start-ups for one data directory, so concurrent commands share one server."""
-    path = _data_dir(settings) / LOCK_FILE
+def _flock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (created if missing) for the block."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w") as fh:
+    with open(path, "a") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _start_lock(settings: Settings) -> contextlib.AbstractContextManager[None]:
+    """Serialise start-ups for one data directory, so concurrent commands share one server."""
+    return _flock(_data_dir(settings) / LOCK_FILE)
+
+
+def _ports_lock() -> contextlib.AbstractContextManager[None]:
+    """Serialise picking free ports and binding them, machine-wide: two servers starting at once
+    would otherwise pick the same free port, and the loser's start-up would find the winner's server."""
+    return _flock(Path(tempfile.gettempdir()) / PORTS_LOCK_FILE)
 
 
 def ensure_running(settings: Settings) -> ServerState:

@@ -193,3 +193,17 @@ def test_concurrent_auto_starts_share_one_server(tmp_path: Path) -> None:
         assert len(running.stdout.split()) == 1
     finally:
         run_cli("db", "stop", env=env)
+
+
+def test_servers_of_two_data_directories_started_at_once_both_run(tmp_path: Path) -> None:
+    """Each gets ports of its own: picking free ports and binding them is one step, machine-wide."""
+    envs = [_env(tmp_path / name) for name in ("a", "b")]
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        outs = list(pool.map(lambda env: run_cli("db", "start", "--json", env=env), envs))
+    try:
+        assert all(o.returncode == 0 for o in outs), [o.stderr[-2000:] for o in outs]
+        uris = {last_json(o.stdout)["uri"] for o in outs}
+        assert len(uris) == 2
+    finally:
+        for env in envs:
+            run_cli("db", "stop", env=env)
