@@ -33,7 +33,7 @@ from repurpose.store import GraphStore
 
 #: Words that are never part of a mention: they split the question into candidate spans.
 FUNCTION_WORDS = frozenset("""
-a about against all also am an and any are as at be been being both but by can could did do does doing
+a about against all also am an and any are as at be been being both but by can could did do does doing else
 for from had has have how i if in into is it its may me might more most my no nor not of on or other our
 should so some such than that the their them then there these they this those through to too was we were
 what when where which while who whom why will with would you your please tell show list give find explain

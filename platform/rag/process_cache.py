@@ -24,6 +24,10 @@ class ProcessCache(Generic[K, V]):
             self._values[key] = build()
         return self._values[key]
 
+    def __len__(self) -> int:
+        """How many keys have a value kept."""
+        return len(self._values)
+
     def clear(self) -> None:
         """Forget every value, so the next ``get`` of each key builds it again."""
         self._values.clear()

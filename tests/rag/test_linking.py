@@ -94,6 +94,15 @@ def test_embedding_pass_uses_name_vectors(rag_store: GraphStore, rag_settings) -
         name_vectors.NAME_VECTORS.clear()
 
 
+def test_a_question_of_known_names_and_function_words_never_reaches_the_encoder(rag_store: GraphStore,
+                                                                             rag_settings) -> None:
+    """"What else could X treat?" leaves no word over, so no encoder is loaded (seconds per question)."""
+    name_vectors.NAME_VECTORS.clear()
+    result = link(rag_store, "What else could donepezil treat?", rag_settings.encoder)
+    assert [c.id for c in result.linked] == ["Compound::DB00843"]
+    assert len(name_vectors.NAME_VECTORS) == 0
+
+
 def test_name_vectors_of_every_label_are_searched(rag_store: GraphStore, rag_settings) -> None:
     """Neo4j holds one vector index per label: linking searches them all (on ArcadeDB: exact cosine)."""
     from repurpose.enrich.embed import vector_indexes
