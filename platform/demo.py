@@ -175,13 +175,12 @@ class Demo:
 
     def writeback(self) -> tuple[bool, dict[str, Any]]:
         from repurpose import writeback
-        from repurpose.trainers.runs import load_run
 
         run_id = self.state["run_id"]
         current = self.store.read(cypher.get("runs", "current_write"), run_id=run_id)
         if self.state.get("written") == run_id and current and current[0]["w"]:
             return True, {}
-        run = load_run(run_id, self.settings.runs_dir)
+        run = writeback.open_run(run_id, self.settings)
         plan = writeback.plan(run, self.store, top_k=self.config.top_k, per="both")
         result = writeback.write(run, self.store, plan)
         self.state["written"] = run_id
