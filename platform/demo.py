@@ -200,7 +200,7 @@ class Demo:
 
     def predictions(self, top: int = 10) -> list[dict[str, Any]]:
         """Top predictions for each chosen disease, known vs novel, with the best explanation."""
-        from repurpose import querylib
+        from repurpose import evidence, querylib
 
         out = []
         for disease in self.chosen_diseases():
@@ -208,11 +208,7 @@ class Demo:
                                       {"disease": disease, "run": self.state["run_id"], "limit": top})
             name = self.store.read(cypher.get("demo", "disease_name"), id=disease)[0]["n"]
             for row in rows:
-                _, evidence, _ = querylib.run(self.store, "explain_prediction",
-                                              {"compound": row["compoundId"], "disease": disease, "examples": 3})
-                best = max(evidence, key=lambda e: e["count"], default=None)
-                row["explanation"] = (f"{best['evidence']} x{best['count']}: {', '.join(map(str, best['examples']))}"
-                                      if best and best["count"] else "no direct path in the graph")
+                row["explanation"] = evidence.best_line(evidence.of_pair(self.store, row["compoundId"], disease))
             out.append({"disease_id": disease, "disease": name, "predictions": rows})
         return out
 
