@@ -9,9 +9,11 @@ Passes over the question's tokens, each only on what the earlier ones left:
    trigrams, then a SequenceMatcher ratio) and the n-grams tried again ("alzhiemers desease");
 4. partial: a span whose words all occur in names of one kind ("parkinsons" -> "Parkinson's
    disease"; "diabetes" -> three diabetes names: ambiguous);
-5. embedding: cosine between the encoded span and node ``nameEmbedding`` vectors, through the
-   server's vector index where it has one, exact cosine over vectors fetched once otherwise
-   (``repurpose.rag.name_vectors``).
+5. embedding: only when the earlier passes linked nothing, cosine between the encoded span and node
+   ``nameEmbedding`` vectors, through the server's vector index where it has one, exact cosine over
+   vectors fetched once otherwise (``repurpose.rag.name_vectors``). Loading the text encoder costs
+   seconds a process, so a question that already names a node ("sildenafil (viagra)", "paracetamol
+   / acetaminophen") does not pay it for its leftover words.
 
 The names come from ``repurpose.rag.name_index`` (built once per process and database). When one
 name fits nodes of several kinds, a fixed kind priority decides (a question about "Alzheimer's
@@ -148,7 +150,7 @@ class EntityLinker:
         corrected = [fixes.get(t.norm, (t.norm, 1.0)) for t in tokens]
         self._exact(tokens, taken, result, corrected)
         self._partial(tokens, taken, result, [w for w, _ in corrected])
-        if self.encoder_name:
+        if self.encoder_name and not result.mentions:
             self._embedding(tokens, taken, result)
         result.mentions.sort(key=lambda m: m.start)
         if not result.mentions:

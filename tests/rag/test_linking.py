@@ -103,6 +103,15 @@ def test_a_question_of_known_names_and_function_words_never_reaches_the_encoder(
     assert len(name_vectors.NAME_VECTORS) == 0
 
 
+def test_a_question_that_names_a_node_never_reaches_the_encoder_for_its_other_words(rag_store: GraphStore,
+                                                                                    rag_settings) -> None:
+    """"donepezil (aricept)": the brand name is left over, but the question already named a node."""
+    name_vectors.NAME_VECTORS.clear()
+    result = link(rag_store, "donepezil (aricept) for dementia", rag_settings.encoder)
+    assert [c.id for c in result.linked] == ["Compound::DB00843"]
+    assert len(name_vectors.NAME_VECTORS) == 0
+
+
 def test_name_vectors_of_every_label_are_searched(rag_store: GraphStore, rag_settings) -> None:
     """Neo4j holds one vector index per label: linking searches them all (on ArcadeDB: exact cosine)."""
     from repurpose.enrich.embed import vector_indexes
