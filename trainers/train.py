@@ -59,6 +59,8 @@ class TrainResult:
     peak_memory_mb: float = 0.0
     train_seconds: float = 0.0
     blend: dict = field(default_factory=dict)
+    epochs_trained: int = 0
+    stopped_early: bool = False  # validation MRR stopped improving before the epoch cap (``patience``)
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -162,8 +164,8 @@ def train(data: TripleData, *, model: str = "rotate", text: str = "none", encode
           num_bases: int = 8, text_kinds: list[str] | None = None, text_mask: str = "none",
           blend: list[str] | None = None, known_relations: list[str] | None = None, device: str = "auto",
           seed: int = 0, runs_root: Path | str = Settings().runs_dir,
-          eval_every: int = 1, max_seconds: float | None = None, num_threads: int | None = None,
-          progress: bool = False, extra_config: dict | None = None) -> TrainResult:
+          eval_every: int = 1, patience: int | None = None, max_seconds: float | None = None,
+          num_threads: int | None = None, progress: bool = False, extra_config: dict | None = None) -> TrainResult:
     """Train one KGE model (or build a baseline) on ``data`` and record it under ``runs_root/<run_id>/``.
 
     ``model`` is a trainable score (rotate, transe, distmult, complex) or a baseline of
@@ -176,14 +178,16 @@ def train(data: TripleData, *, model: str = "rotate", text: str = "none", encode
     baselines to add to the trained model's score with weights chosen on validation MRR
     (``blend.choose_weights``). ``known_relations`` are relationship types whose pairs count as
     known treatments besides the target (never written back as novel; their edges between a
-    held-out pair leave training). ``max_seconds``
-    caps the training loop's time (checked after every batch). ``target_weight`` repeats the target's
+    held-out pair leave training). ``patience`` stops training after that many validations
+    without a better validation MRR (None: run every epoch). ``max_seconds`` caps the training loop's time (checked after every batch). ``target_weight`` repeats the target's
     training edges that many times per epoch (see ``split.oversample``). A bad value or combination
     raises ``ParameterError`` (a ``ConfigError``) before anything is written. Example::
 
         result = train(data, model="rotate", text="llm", split="disease-holdout", seed=1)
         Headline.of(result.metrics).mrr
     """
+    if patience is not None and patience < 1:
+        raise ParameterError("patience", f"must be at least 1 validation (or None: no early stop), got {patience}")
     if num_threads:
         torch.set_num_threads(num_threads)
     torch.manual_seed(seed)
@@ -207,14 +211,15 @@ def train(data: TripleData, *, model: str = "rotate", text: str = "none", encode
               "blend": sorted(blend) if blend else None,
               "known_relations": sorted({target, *(known_relations or ())}) if target else None,
               "projection": projection, "num_layers": num_layers, "num_bases": num_bases,
-              "device": str(prepared.device), "seed": seed, "eval_every": eval_every, "max_seconds": max_seconds,
+              "device": str(prepared.device), "seed": seed, "eval_every": eval_every, "patience": patience,
+              "max_seconds": max_seconds,
               "fingerprint": data.fingerprint, "num_entities": data.num_entities,
               "num_relations": data.num_relations, "num_train": int(len(parts.train)),
               "num_valid": int(len(parts.valid)), "num_test": int(len(parts.test)),
               "torch": torch.__version__, **(extra_config or {})}
     run.save_inputs(config, parts, data)
     schedule = Schedule(epochs, negatives, batch_size, chunk_size, lr, adversarial_temperature, zeta3, target_weight,
-                        eval_every, max_seconds)
+                        eval_every, max_seconds, patience)
     fitted = fit_model(data, prepared, kge, schedule, model=model, blend=sorted(blend or ()), seed=seed,
                        desc=f"train {run_id}" if progress else None)
     return save_run(run, config, prepared, kge, fitted, _evaluate_parts(data, prepared, fitted.embeddings, seed))
@@ -317,6 +322,7 @@ class Schedule:
     target_weight: int
     eval_every: int
     max_seconds: float | None
+    patience: int | None = None
 
 
 @dataclass
@@ -327,6 +333,7 @@ class Fit:
     seen: int = 0
     seconds: float = 0.0
     best_mrr: float | None = None
+    stopped_at: int | None = None  # the epoch early stopping ended the loop, None when it ran to the cap
 
 
 @dataclass
@@ -376,7 +383,8 @@ def save_run(run: RunDir, config: dict, prepared: Prepared, kge: KGEModel | None
     result = TrainResult(config["run_id"], run.path, config, metrics, loop.history,
                          triples_per_second=loop.seen / loop.seconds if loop.seconds else 0.0,
                          peak_memory_mb=peak_memory_mb(prepared.device), train_seconds=loop.seconds,
-                         blend=fitted.blend)
+                         blend=fitted.blend, epochs_trained=len(loop.history["loss"]),
+                         stopped_early=loop.stopped_at is not None)
     run.save_results(metrics, result.to_dict())
     if loop.history["loss"]:
         _plot(loop.history, run)
@@ -416,17 +424,14 @@ def _cpu(emb: Embeddings) -> Embeddings:
 def _train_loop(kge: KGEModel, sampler: ChunkedSampler, dev: torch.device, schedule: Schedule,
                 validate: Callable[[Embeddings], float], desc: str | None) -> Fit:
     """The training loop: epochs of chunked batches, validation MRR every ``eval_every`` epochs; the
-    model is left at its best validation state (early-stopping by checkpoint, not by time)."""
+    model is left at its best validation state. With ``patience``, it stops after that many
+    validations without a better MRR, so ``epochs`` is a cap."""
     optimizers = _optimizers(kge, schedule.lr)
     epochs, max_seconds = schedule.epochs, schedule.max_seconds
     fit = Fit()
     history = fit.history
-    best_mrr, best_state = -1.0, None
-    bar = None
-    if desc is not None:
-        from repurpose.progress import progress as progress_bar
-
-        bar = progress_bar(total=epochs, desc=desc, unit="epoch")
+    best_mrr, best_state, stale = -1.0, None, 0
+    bar = _triples_bar(desc, epochs * len(sampler.triples))
     for epoch in range(1, epochs + 1):
         kge.train()
         start, total, batches = time.perf_counter(), 0.0, 0
@@ -440,20 +445,27 @@ def _train_loop(kge: KGEModel, sampler: ChunkedSampler, dev: torch.device, sched
             total += float(loss.detach())
             batches += 1
             fit.seen += batch.num_positives
+            if bar is not None:
+                bar.update(batch.num_positives)
             if max_seconds is not None and fit.seconds + time.perf_counter() - start >= max_seconds:
                 break
         fit.seconds += time.perf_counter() - start
         history["loss"].append(total / max(batches, 1))
         last = epoch == epochs or (max_seconds is not None and fit.seconds >= max_seconds)
         if epoch % schedule.eval_every == 0 or last:
+            if bar is not None:
+                bar.set_postfix(epoch=epoch, loss=f"{history['loss'][-1]:.4f}", val_mrr="scoring")
             mrr = validate(_cpu(kge.embeddings()))
             history["validation_mrr"].append(mrr)
             history["eval_epochs"].append(epoch)
-            if mrr > best_mrr:
-                best_mrr, best_state = mrr, copy.deepcopy(kge.state_dict())
+            best_mrr, stale = (mrr, 0) if mrr > best_mrr else (best_mrr, stale + 1)
+            if stale == 0:
+                best_state = copy.deepcopy(kge.state_dict())
+            if schedule.patience is not None and stale >= schedule.patience and not last:
+                fit.stopped_at = epoch
+                last = True
         if bar is not None:
-            bar.update(1)
-            bar.set_postfix(loss=f"{history['loss'][-1]:.4f}", val_mrr=f"{best_mrr:.3f}")
+            bar.set_postfix(epoch=epoch, loss=f"{history['loss'][-1]:.4f}", best_val_mrr=f"{best_mrr:.3f}")
         if last:
             break
     if bar is not None:
@@ -462,6 +474,15 @@ def _train_loop(kge: KGEModel, sampler: ChunkedSampler, dev: torch.device, sched
         kge.load_state_dict(best_state)
     fit.best_mrr = best_mrr
     return fit
+
+
+def _triples_bar(desc: str | None, total: int) -> Any:
+    """A bar over the positive triples of all epochs (rate and ETA to the epoch cap), or None when quiet."""
+    if desc is None:
+        return None
+    from repurpose.progress import progress as progress_bar
+
+    return progress_bar(total=total, desc=desc, unit="triple")
 
 
 def metrics_table(metrics: dict) -> str:
