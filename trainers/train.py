@@ -27,6 +27,7 @@ import torch
 from torch import nn
 
 from repurpose.config import Settings
+from repurpose.devices import resolve_device
 from repurpose.errors import ParameterError
 from repurpose.trainers.baselines import BASELINES, Baseline
 from repurpose.trainers.blend import Blend, Component, choose_weights, standardization
@@ -66,15 +67,6 @@ class TrainResult:
         out = asdict(self)
         out["run_dir"] = str(self.run_dir)
         return out
-
-
-def resolve_device(device: str) -> torch.device:
-    """'auto' picks CUDA when present, else CPU; 'cuda' without a GPU raises ParameterError."""
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if device == "cuda" and not torch.cuda.is_available():
-        raise ParameterError("device", "'cuda' was asked for but no CUDA device is available; use 'auto' or 'cpu'")
-    return torch.device(device)
 
 
 def new_run_id(model: str, text: str) -> str:

@@ -6,6 +6,7 @@ import click
 
 from repurpose.cli_support import emit, graph_options, json_option
 from repurpose.config import Settings
+from repurpose.devices import DEVICES
 from repurpose.store import open_store
 from repurpose.text_encoder import PRECISIONS
 
@@ -27,10 +28,12 @@ from repurpose.text_encoder import PRECISIONS
                    "training (`platform train --text-mask partners`).")
 @click.option("--target", default="TREATS_CtD", show_default=True,
               help="Relationship type whose two sides the partner mask separates.")
+@click.option("--device", type=click.Choice(DEVICES), default="auto", show_default=True,
+              help="Where the encoder runs: auto takes a CUDA GPU when there is one.")
 @graph_options
 @json_option
 def command(model: str | None, labels: tuple[str, ...], overwrite: bool, batch_size: int, precision: str,
-            text_mask: str, target: str, settings: Settings, as_json: bool) -> None:
+            text_mask: str, target: str, device: str, settings: Settings, as_json: bool) -> None:
     """Write nameEmbedding, descriptionEmbedding and curatedDescriptionEmbedding (where the texts exist).
 
     Also writes embeddingModel and embeddingHash (per-text hashes), so a re-run encodes only
@@ -41,12 +44,14 @@ def command(model: str | None, labels: tuple[str, ...], overwrite: bool, batch_s
       platform embed
       platform embed --label Compound --label Disease --model ./models/bge-small-en-v1.5 --json
       platform embed --text-mask partners --target TREATS_CtD
+      platform embed --device cuda --batch-size 256
     """
+    from repurpose.devices import resolve_device
     from repurpose.enrich.embed import DEFAULT_LABELS, embed
     from repurpose.text_encoder import load_encoder
 
     name = model or settings.encoder
-    encoder = load_encoder(name)
+    encoder = load_encoder(name, resolve_device(device).type)
     with open_store(settings) as store:
         stats = embed(store, encoder, name, labels or DEFAULT_LABELS, batch_size=batch_size, overwrite=overwrite,
                       precision=precision, mask_target=target if text_mask == "partners" else None)

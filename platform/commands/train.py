@@ -6,6 +6,7 @@ import click
 
 from repurpose.cli_support import emit, graph_options, json_option, warn
 from repurpose.config import Settings
+from repurpose.devices import DEVICES
 from repurpose.registry import LazyChoice
 
 TEXT_MASKS = ("none", "partners")
@@ -69,7 +70,8 @@ SPLITS = ("random", "disease-holdout")
               help="LLaDR mix: e = rho * E + (1 - rho) * P(text).")
 @click.option("--max-minutes", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Stop the training loop after this long (evaluation still runs).")
-@click.option("--device", type=click.Choice(("auto", "cpu", "cuda")), default="auto", show_default=True)
+@click.option("--device", type=click.Choice(DEVICES), default="auto", show_default=True,
+              help="Where training runs: auto takes a CUDA GPU when there is one.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @graph_options
 @json_option

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+import torch
 from helpers import run_cli
 
 from repurpose.enrich.embed import changed_fields, embed, updated_hash
@@ -103,3 +104,18 @@ def test_an_encoder_that_cannot_load_offline_is_one_clear_line(cli_env):
     lines = [ln for ln in result.stderr.strip().splitlines() if ln.strip()]
     assert lines[-1].startswith("Error: cannot load the text encoder 'no-such-org/no-such-encoder' offline")
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a GPU: the cuda test below runs instead")
+def test_device_cuda_without_a_gpu_is_refused_naming_the_option(cli_env):
+    result = run_cli("embed", "--device", "cuda", env=cli_env)
+    assert result.returncode == 2 and "--device" in result.stderr and "no CUDA device" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA GPU on this machine")
+def test_vectors_encoded_on_the_gpu_match_the_cpu_ones():
+    texts = ["Donepezil is a cholinesterase inhibitor.", "Alzheimer's disease", "metformin"]
+    cpu = load_encoder(MODEL, "cpu").encode(texts, normalize_embeddings=True)
+    gpu = load_encoder(MODEL, "cuda").encode(texts, normalize_embeddings=True)
+    assert min(float(a @ b) for a, b in zip(cpu, gpu)) > 0.9999
