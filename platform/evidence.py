@@ -14,6 +14,9 @@ from typing import Any
 from repurpose.store import GraphStore
 
 NO_PATH = "no direct path in the graph"
+#: Each kind of ``explain_prediction`` by a short name for tables, in the order they are shown.
+SHORT = {"shared gene": "gene", "pharmacologic class shared with a treatment": "class",
+         "similar compound that treats it": "similar", "external indication": "indication"}
 
 
 @dataclass(frozen=True)
@@ -52,3 +55,10 @@ def best_line(found: list[Evidence]) -> str:
     """The best evidence as one line, or a plain statement that there is none."""
     top = best(found)
     return top.line() if top else NO_PATH
+
+
+def counts_line(found: list[Evidence]) -> str:
+    """``gene 12 · class 3 · similar 1 · indication 0``: every kind's count, in a fixed order."""
+    counts = {e.kind: e.count for e in found}
+    kinds = list(SHORT) + [k for k in counts if k not in SHORT]
+    return " · ".join(f"{SHORT.get(k, k)} {counts[k]}" for k in kinds if k in counts)

@@ -1,37 +1,40 @@
-"""A self-contained HTML report of one training run: metrics, curves, scores, top predictions.
+"""A self-contained HTML report of one training run: metrics, data, curves, scores, explained top predictions.
 
-Everything is inline (SVG charts drawn by matplotlib, CSS in a style tag): the file can be mailed
-or opened offline. Run files come from the run directory; predictions from the graph.
+Everything is inline (SVG charts, CSS in a style tag): the file can be mailed or opened offline.
+Run files come from the run directory (``RunFiles``); predictions and their evidence from the graph
+(``report_graph``); the HTML pieces from ``report_html``. ``report_compare`` puts runs side by side.
 """
 
 from __future__ import annotations
 
 import html
-import io
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
-from repurpose import cypher
+from repurpose import atomic, evidence, report_graph
+from repurpose.report_graph import Prediction
+from repurpose.report_html import histogram, line_chart, note, number, page, setting, table
 from repurpose.store import GraphStore
 from repurpose.trainers.runs import RunDir, ranking_blocks
 
-CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:2rem auto;max-width:70rem;color:#222}
-h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem;border-bottom:1px solid #ddd}
-table{border-collapse:collapse;margin:.5rem 0 1rem}td,th{padding:.25rem .6rem;border-bottom:1px solid #eee;
-text-align:left;font-variant-numeric:tabular-nums}th{background:#f6f6f6}.num{text-align:right}
-.novel{color:#0a6}.known{color:#888}.charts{display:flex;flex-wrap:wrap;gap:1rem}.muted{color:#777}
-"""
-
-# Predictions are read from the run's current write only (cypher/runs.cypher); the per-disease
-# tables come from the library query ``top_predictions_for_disease`` (cypher/).
-
-
-#: Row labels of the metrics table for each ranking protocol of ``runs.ranking_blocks``.
+#: Row labels of the ranking tables for each protocol of ``runs.ranking_blocks``.
 PROTOCOLS = {"filtered": "filtered (mean)", "tail": "filtered tail", "head": "filtered head",
              "paper50": "paper 50-candidate"}
+#: (column, key) of the ranking figures of one protocol.
+RANKING = (("MRR", "mrr"), ("Hits@1", "hits_at_1"), ("Hits@3", "hits_at_3"), ("Hits@10", "hits_at_10"))
+#: (column, key) of the classification figures of one split part.
+CLASSIFICATION = (("AUROC", "auroc"), ("AUPRC", "auprc"))
+#: (label, results.json key) of the training speed figures.
+SPEED = (("triples/s", "triples_per_second"), ("peak memory (MiB)", "peak_memory_mb"),
+         ("training seconds", "train_seconds"))
+#: (label, config.json key) of what a run was trained on.
+DATA = (("graph fingerprint", "fingerprint"), ("entities", "num_entities"), ("relation types", "num_relations"),
+        ("training triples", "num_train"), ("validation edges", "num_valid"), ("test edges", "num_test"),
+        ("target relation", "target"), ("split", "split"), ("split seed", "seed"), ("text vectors", "text"),
+        ("text mask", "text_mask"), ("text kinds", "text_kinds"), ("graph encoder", "encoder"))
+#: Training history series drawn as curves: (key, title, y label).
+CURVES = (("loss", "Training loss", "loss"), ("validation_mrr", "Validation filtered MRR", "MRR"))
 
 
 @dataclass
@@ -45,79 +48,45 @@ class RunFiles:
     validation: dict = field(default_factory=dict)
 
     @classmethod
-    def read(cls, run: RunDir) -> "RunFiles":
+    def read(cls, run: RunDir) -> RunFiles:
         """The run's records; InputError naming the file when one is missing or malformed."""
         results = run.results()
         return cls(run.path, run.config(), results, results.get("metrics") or run.metrics(), run.validation())
 
-
-def _svg(fig: Any) -> str:
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight")
-    text = buf.getvalue()
-    return text[text.index("<svg"):]
+    @property
+    def run_id(self) -> str:
+        """The run's id, as ``train()`` recorded it."""
+        return self.results.get("run_id", self.run_dir.name)
 
 
-def _line_chart(values: Sequence[float], title: str, ylabel: str) -> str:
-    import matplotlib
+@dataclass(frozen=True)
+class Written:
+    """A report written to ``path``: which runs it covers and its size."""
 
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
+    run_ids: list[str]
+    path: Path
+    bytes: int
 
-    fig, ax = plt.subplots(figsize=(5, 3))
-    ax.plot(range(1, len(values) + 1), values, marker="o", markersize=3)
-    ax.set(title=title, xlabel="epoch", ylabel=ylabel)
-    ax.grid(alpha=0.3)
-    out = _svg(fig)
-    plt.close(fig)
-    return out
+    def to_dict(self) -> dict[str, Any]:
+        one = {"run_id": self.run_ids[0]} if len(self.run_ids) == 1 else {}
+        return {**one, "run_ids": self.run_ids, "path": str(self.path), "bytes": self.bytes}
 
 
-def _histogram(values: Sequence[float], title: str, xlabel: str) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(5, 3))
-    ax.hist(values, bins=40, color="#4a7ab5")
-    ax.set(title=title, xlabel=xlabel, ylabel="predicted edges")
-    ax.grid(alpha=0.3)
-    out = _svg(fig)
-    plt.close(fig)
-    return out
+def write(text: str, path: Path, runs: list[RunFiles]) -> Written:
+    """Replace ``path`` with the report ``text`` of ``runs``, whole."""
+    atomic.write_text(path, text)
+    return Written([r.run_id for r in runs], path, len(text.encode("utf-8")))
 
 
-def _table(rows: Sequence[dict[str, Any]], columns: Sequence[str], classes: Sequence[str] | None = None) -> str:
-    def cell(v: Any) -> str:
-        if isinstance(v, float):
-            return f'<td class="num">{number(v)}</td>'
-        return f"<td>{html.escape('' if v is None else str(v))}</td>"
-
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
-    body = []
-    for i, row in enumerate(rows):
-        cls = f' class="{classes[i]}"' if classes else ""
-        body.append(f"<tr{cls}>" + "".join(cell(row.get(c)) for c in columns) + "</tr>")
-    return f"<table><tr>{head}</tr>{''.join(body)}</table>"
-
-
-def number(v: float) -> str:
-    """A figure for people: thousands separated from 1,000 up, 3 decimals below 1, 2 significant places for p."""
-    if v != v:  # NaN
-        return "—"
-    if abs(v) >= 1000:
-        return f"{v:,.0f}"
-    if abs(v) >= 10:
-        return f"{v:,.1f}"
-    if v and abs(v) < 0.001:
-        return f"{v:.2g}"
-    return f"{v:.3f}"
+def metric_rows(metrics: dict) -> list[dict[str, Any]]:
+    """One row per split part and ranking protocol: MRR and Hits@k (``metrics[part][protocol]``)."""
+    return [{"split": part, "protocol": PROTOCOLS[protocol], **{col: m.get(key) for col, key in RANKING}}
+            for part, block in metrics.items() for protocol, m in ranking_blocks(block)]
 
 
 def classification_rows(metrics: dict) -> list[dict[str, Any]]:
     """AUROC and AUPRC of each split part against its sampled non-edges."""
-    return [{"split": part, "AUROC": block["auroc"], "AUPRC": block.get("auprc")}
+    return [{"split": part, **{col: block.get(key) for col, key in CLASSIFICATION}}
             for part, block in metrics.items() if "auroc" in block]
 
 
@@ -131,85 +100,90 @@ def validation_rows(validation: dict) -> list[dict[str, Any]]:
                        ("top_per_disease", f"top {model['top_per_disease']['k']} per disease")):
         for stat in ("positives", "fold", "p_value"):
             rows.append({"figure": f"{label}: {stat.replace('_', ' ')}",
-                         "run": float(model[key][stat]), "degree prior": float(prior[key][stat])})
+                         "run": model[key][stat], "degree prior": prior[key][stat]})
     return rows
 
 
-def metric_rows(metrics: dict) -> list[dict[str, Any]]:
-    """Flatten ``metrics[part][protocol][direction]`` into table rows (ranking metrics only)."""
-    return [{"split": part, "protocol": PROTOCOLS[protocol], "MRR": m["mrr"], "Hits@1": m.get("hits_at_1"),
-             "Hits@3": m.get("hits_at_3"), "Hits@10": m.get("hits_at_10")}
-            for part, block in metrics.items() for protocol, m in ranking_blocks(block)]
+def data_rows(config: dict) -> list[dict[str, Any]]:
+    """What the run was trained on, as recorded in its config: graph export, counts, split, text."""
+    return [{"item": label, "value": config.get(key)} for label, key in DATA]
+
+
+def prediction_rows(found: list[Prediction]) -> list[dict[str, Any]]:
+    """A disease table's rows: rank, compound, figures, status, and the best evidence with every kind's count."""
+    return [{"rank": i, "compound": p.compound, "id": p.compound_id, "score": p.score, "probability": p.probability,
+             "status": p.status, "best evidence": evidence.best_line(p.evidence),
+             "evidence counts": evidence.counts_line(p.evidence)} for i, p in enumerate(found, 1)]
+
+
+def metrics_section(metrics: dict) -> str:
+    """The ranking table and, when there are AUROC figures, the classification table, each under its heading."""
+    out = ["<h2>Ranking metrics</h2>", table(metric_rows(metrics), ["split", "protocol", *(c for c, _ in RANKING)]),
+           note("Filtered ranking over all candidates of the tail (head) kind; the paper's 50-candidate protocol "
+                "(raw) is shown for comparison only.")]
+    classification = classification_rows(metrics)
+    if classification:
+        out += ["<h2>Classification metrics</h2>",
+                table(classification, ["split", *(c for c, _ in CLASSIFICATION)]),
+                note("Held-out edges against sampled non-edges of the same diseases.")]
+    return "".join(out)
+
+
+def _validation_section(v: dict) -> str:
+    f, model = v["pairs_file"], v["model"]
+    return (f"<h2>External validation</h2><p>{number(f['pairs'])} pairs of {html.escape(Path(f['path']).name)} "
+            f"(columns {html.escape(', '.join(f['columns']))}), {number(v['file_pairs_trained_on'])} of them trained "
+            f"on and left out; {number(model['positives'])} positives among {number(model['pairs'])} unseen pairs.</p>"
+            + table(validation_rows(v), ["figure", "run", "degree prior"])
+            + note("Rephetio's protocol (platform validate): every compound-disease pair without a training edge is "
+                   "scored; AUROC within disease/compound averages over groups holding both classes; fold = "
+                   "positives over chance, p hypergeometric."))
 
 
 def build_report(run: RunFiles, store: GraphStore | None, *, diseases: int = 12, top: int = 10) -> str:
     """The HTML text of the report; graph sections are skipped when ``store`` is None."""
-    run_id = run.results.get("run_id", run.run_dir.name)
-    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>Run {html.escape(run_id)}</title>"
-             f"<style>{CSS}</style></head><body><h1>Training run {html.escape(run_id)}</h1>"]
-    config_rows = [{"setting": k, "value": json.dumps(v) if isinstance(v, (dict, list)) else v}
-                   for k, v in sorted(run.config.items())]
-    speed = {"triples/s": run.results.get("triples_per_second"), "peak memory (MiB)": run.results.get("peak_memory_mb"),
-             "training seconds": run.results.get("train_seconds")}
-    parts.append("<h2>Metrics</h2>" + _table(metric_rows(run.metrics),
-                                               ["split", "protocol", "MRR", "Hits@1", "Hits@3", "Hits@10"]))
-    parts.append("<p class='muted'>Filtered ranking over all candidates of the tail (head) kind; the paper's "
-                 "50-candidate protocol (raw) is shown for comparison only.</p>")
-    classification = classification_rows(run.metrics)
-    if classification:
-        parts.append(_table(classification, ["split", "AUROC", "AUPRC"]) +
-                     "<p class='muted'>Held-out edges against sampled non-edges of the same diseases.</p>")
+    parts = [metrics_section(run.metrics)]
     blend = run.results.get("blend") or {}
     if blend.get("weights"):
         weights = [{"component": k, "weight": float(v)} for k, v in blend["weights"].items()]
-        parts.append("<h2>Blend</h2>" + _table(weights, ["component", "weight"]) +
-                     "<p class='muted'>Weighted sum of standardized scores; the peers' weights were chosen on "
-                     f"validation MRR ({number(blend['model_alone_validation_mrr'])} for the model alone).</p>")
+        parts.append("<h2>Blend</h2>" + table(weights, ["component", "weight"]) +
+                     note("Weighted sum of standardized scores; the peers' weights were chosen on validation MRR "
+                          f"({number(blend['model_alone_validation_mrr'])} for the model alone)."))
     if run.validation:
-        v, f = run.validation, run.validation["pairs_file"]
-        parts.append(f"<h2>External validation</h2><p>{f['pairs']} pairs of {html.escape(Path(f['path']).name)} "
-                     f"(columns {html.escape(', '.join(f['columns']))}), {v['file_pairs_trained_on']} of them trained "
-                     f"on and left out; {v['model']['positives']} positives among {v['model']['pairs']:,} unseen "
-                     "pairs.</p>" + _table(validation_rows(v), ["figure", "run", "degree prior"]) +
-                     "<p class='muted'>Rephetio's protocol (<code>platform validate</code>): every compound-disease "
-                     "pair without a training edge is scored; AUROC within disease/compound averages over "
-                     "groups holding both classes; fold = positives over chance, p hypergeometric.</p>")
-    parts.append("<h2>Training</h2>" + _table([{k: v for k, v in speed.items()}], list(speed)))
+        parts.append(_validation_section(run.validation))
+    parts.append("<h2>Data</h2>" + table(data_rows(run.config), ["item", "value"], fmt=setting))
+    parts.append("<h2>Training</h2>" + table([{label: run.results.get(key) for label, key in SPEED}],
+                                             [label for label, _ in SPEED]))
     history = run.results.get("history", {})
-    charts = [_line_chart(history[key], title, ylabel) for key, title, ylabel in
-              (("loss", "Training loss", "loss"), ("validation_mrr", "Validation filtered MRR", "MRR"))
+    charts = [line_chart({run.run_id: history[key]}, title, ylabel) for key, title, ylabel in CURVES
               if history.get(key)]
     if charts:
         parts.append(f"<div class='charts'>{''.join(charts)}</div>")
     if store is not None:
-        parts.append(_prediction_sections(store, run_id, diseases, top))
-    parts.append("<h2>Configuration</h2>" + _table(config_rows, ["setting", "value"]))
-    parts.append(f"<p class='muted'>Run directory: {html.escape(str(run.run_dir))}</p></body></html>")
-    return "".join(parts)
+        parts.append(_prediction_sections(store, run.run_id, diseases, top))
+    parts.append("<h2>Configuration</h2>" + table([{"setting": k, "value": v} for k, v in sorted(run.config.items())],
+                                                  ["setting", "value"], fmt=setting))
+    parts.append(note(f"Run directory: {run.run_dir}"))
+    return page(f"Training run {run.run_id}", parts)
 
 
 def _prediction_sections(store: GraphStore, run_id: str, diseases: int, top: int) -> str:
-    found = store.read(cypher.get("runs", "run_scores"), run_id=run_id)
-    scores = found[0] if found else {"scores": [], "probabilities": []}
-    if not scores["scores"]:
+    raw, probabilities = report_graph.scores(store, run_id)
+    if not raw:
         return ("<h2>Predictions</h2><p>No predictions of this run are in the graph yet: "
                 f"run <code>platform writeback --run {html.escape(run_id)}</code>.</p>")
-    charts = [_histogram(scores["scores"], "Raw scores of written predictions", "score")]
-    probabilities = [p for p in scores["probabilities"] if p is not None]
+    charts = [histogram(raw, "Raw scores of written predictions", "score")]
     if probabilities:
-        charts.append(_histogram(probabilities, "Calibrated probabilities", "probability"))
-    out = [f"<h2>Predictions ({len(scores['scores'])} edges)</h2><div class='charts'>{''.join(charts)}</div>"]
-    from repurpose import querylib
-
-    chosen = store.read(cypher.get("runs", "run_diseases"), run_id=run_id, limit=diseases)
-    out.append(f"<h2>Top {top} predictions per disease</h2><p class='muted'>novel = no edge of the run's known-treatment types; "
-               "known = already a curated treatment.</p>")
-    for disease in chosen:
-        _, rows, _ = querylib.run(store, "top_predictions_for_disease",
-                                  {"disease": disease["id"], "run": run_id, "limit": top})
-        shown = [{"rank": i + 1, "compound": r["compound"], "id": r["compoundId"], "score": r["score"],
-                  "probability": r["probability"], "status": r["status"]} for i, r in enumerate(rows)]
+        charts.append(histogram(probabilities, "Calibrated probabilities", "probability"))
+    out = [f"<h2>Predictions ({number(len(raw))} edges)</h2><div class='charts'>{''.join(charts)}</div>",
+           f"<h2>Top {top} predictions per disease</h2>",
+           note("novel = no edge of the run's known-treatment types; known = already a curated treatment. Best "
+                "evidence: the kind of graph path with the most paths between the pair; counts: shared genes, "
+                "pharmacologic classes shared with a treatment, similar compounds that treat it, external "
+                "indications.")]
+    columns = ["rank", "compound", "id", "score", "probability", "status", "best evidence", "evidence counts"]
+    for disease in report_graph.diseases(store, run_id, diseases):
+        rows = prediction_rows(report_graph.predictions(store, run_id, disease["id"], top))
         out.append(f"<h3>{html.escape(disease['name'])}</h3>" +
-                   _table(shown, ["rank", "compound", "id", "score", "probability", "status"],
-                          [s["status"] for s in shown]))
+                   table(rows, columns, classes=[r["status"] for r in rows]))
     return "".join(out)

@@ -21,6 +21,12 @@ def trained_run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return train_slice_run(tmp_path_factory.mktemp("runs"))
 
 
+@pytest.fixture(scope="session")
+def second_run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A second real run on the slice, with another seed (another split, other figures), to compare with."""
+    return train_slice_run(tmp_path_factory.mktemp("second-run"), seed=1)
+
+
 @pytest.fixture()
 def slice_store(store: GraphStore) -> GraphStore:
     """The test's fresh database with the slice loaded."""
@@ -28,15 +34,26 @@ def slice_store(store: GraphStore) -> GraphStore:
     return store
 
 
-@pytest.fixture()
-def run_id(trained_run_dir: Path, settings: Settings) -> str:
-    """The trained run copied into this test's ``<data_dir>/runs`` (so the CLI finds it by id)."""
+def _copied(run_dir: Path, settings: Settings) -> str:
+    """``run_dir`` copied into the test's ``<data_dir>/runs`` (so the CLI finds it by id); its id."""
     import shutil
 
-    target = Path(settings.data_dir) / "runs" / trained_run_dir.name
+    target = Path(settings.data_dir) / "runs" / run_dir.name
     if not target.exists():
-        shutil.copytree(trained_run_dir, target)
-    return trained_run_dir.name
+        shutil.copytree(run_dir, target)
+    return run_dir.name
+
+
+@pytest.fixture()
+def run_id(trained_run_dir: Path, settings: Settings) -> str:
+    """The trained run, copied where the CLI finds it by id."""
+    return _copied(trained_run_dir, settings)
+
+
+@pytest.fixture()
+def second_run_id(second_run_dir: Path, settings: Settings) -> str:
+    """The second run, copied where the CLI finds it by id."""
+    return _copied(second_run_dir, settings)
 
 
 @pytest.fixture(scope="session")

@@ -75,3 +75,22 @@ def test_report_renders_with_its_plots_and_no_console_error(slice_store: GraphSt
         chromium.screenshot(tab, "report")
     assert len(sizes) >= 3 and all(box and box["width"] > 200 and box["height"] > 100 for box in sizes), sizes
     assert (seen.console, seen.exceptions, seen.failed) == ([], [], [])  # self-contained: nothing fetched
+
+
+def test_report_comparison_renders_without_console_error(slice_store: GraphStore, run_id: str,
+                                                         second_run_id: str, settings: Settings) -> None:
+    runs_dir = Path(settings.data_dir) / "runs"
+    for run in (run_id, second_run_id):
+        loaded = load_run(runs_dir / run)
+        writeback.write(loaded, slice_store, writeback.plan(loaded, slice_store, top_k=3))
+    out = run_cli("report", run_id, second_run_id, "--json", env=graph_env(settings))
+    assert out.returncode == 0, out.stderr
+    with chromium.page() as (tab, seen):
+        tab.goto(Path(last_json(out.stdout)["path"]).resolve().as_uri(), wait_until="load")
+        plots = tab.locator("svg")
+        sizes = [plots.nth(i).bounding_box() for i in range(plots.count())]
+        best = tab.locator("td.best").count()
+        chromium.screenshot(tab, "report-compare")
+    assert len(sizes) == 2 and all(box and box["width"] > 200 and box["height"] > 100 for box in sizes), sizes
+    assert best > 0  # the best figure of rows where the runs differ is marked
+    assert (seen.console, seen.exceptions, seen.failed) == ([], [], [])  # self-contained: nothing fetched
