@@ -8,6 +8,7 @@ import click
 
 from repurpose.cli_support import emit, format_table, graph_options, json_option, warn
 from repurpose.config import Settings
+from repurpose.explorer import DEFAULT_PORT
 
 #: How to see one disease's predictions again, through the query library (cypher/).
 QUERY_HINT = "platform query top_predictions_for_disease --param disease=\"Alzheimer's disease\" --param run={run}"
@@ -37,7 +38,7 @@ def command(quick: bool, nodes: Path | None, edges: Path | None, diseases: tuple
       platform demo --quick          # about 3 minutes on 2 cores
       platform demo                  # the full run, at most 15 minutes on 2 cores
     """
-    from repurpose import server
+    from repurpose import engines, server
     from repurpose.demo import Demo, DemoConfig
     from repurpose.store import open_store
 
@@ -45,10 +46,10 @@ def command(quick: bool, nodes: Path | None, edges: Path | None, diseases: tuple
     with open_store(settings) as store:
         store.apply_schema()
         summary = Demo(store, settings, config, log=warn).run()
-    browse = "Neo4j Browser at http://localhost:7474"
-    if settings.embedded:
-        state = server.read_state(settings)
-        browse = server.console(settings, state) if state else browse
+    browse = f"run `platform serve` and open http://127.0.0.1:{DEFAULT_PORT}/"
+    state = server.read_state(settings) if settings.embedded else None
+    if state is None or engines.get(state.engine).console is not None:
+        browse += "; or " + (server.console(settings, state) if state else "Neo4j Browser at http://localhost:7474")
     summary["query"] = QUERY_HINT.format(run=summary["run_id"])
     summary["browse"] = browse
 
