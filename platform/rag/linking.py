@@ -9,8 +9,8 @@ Passes over the question's tokens, each only on what the earlier ones left:
    trigrams, then a SequenceMatcher ratio) and the n-grams tried again ("alzhiemers desease");
 4. partial: a span whose words all occur in names of one kind ("parkinsons" -> "Parkinson's
    disease"; "diabetes" -> three diabetes names: ambiguous);
-5. embedding: only when the earlier passes linked nothing, cosine between the encoded span and node
-   ``nameEmbedding`` vectors, through the server's vector index where it has one, exact cosine over
+5. embedding (asked for: ``ask --by-meaning``): only when the earlier passes linked nothing, cosine
+   between the encoded span and node ``nameEmbedding`` vectors, through the server's vector index where it has one, exact cosine over
    vectors fetched once otherwise (``repurpose.rag.name_vectors``). Loading the text encoder costs
    seconds a process, so a question that already names a node ("sildenafil (viagra)", "paracetamol
    / acetaminophen") does not pay it for its leftover words.

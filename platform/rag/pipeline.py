@@ -162,11 +162,12 @@ MODES: Registry[AskMode] = Registry(AskMode, "mode", suffix="Mode", order=lambda
 
 def ask(store: GraphStore, question: str, settings: Settings, *, k: int = 10, use_llm: bool = True,
         mode: str = "graph", max_chars: int = MAX_CHARS, max_items: int = MAX_ITEMS,
-        model: "BaseChatModel | None" = None) -> AskResult:
-    """Answer ``question`` from the graph; never writes to it."""
+        model: "BaseChatModel | None" = None, by_meaning: bool = False) -> AskResult:
+    """Answer ``question`` from the graph; never writes to it. ``by_meaning`` lets the linker fall back
+    to name vectors when no name matches (it loads the text encoder: seconds for a new process)."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    linking = EntityLinker(store, settings.encoder, cache_dir(settings)).link(question)
+    linking = EntityLinker(store, settings.encoder if by_meaning else None, cache_dir(settings)).link(question)
     timings["link_s"] = time.perf_counter() - t0
     if mode not in MODES:
         raise InputError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")

@@ -94,6 +94,22 @@ def test_embedding_pass_uses_name_vectors(rag_store: GraphStore, rag_settings) -
         name_vectors.NAME_VECTORS.clear()
 
 
+def test_ask_uses_name_vectors_only_when_asked_to(rag_store: GraphStore, rag_settings) -> None:
+    """A new process pays 10-20 s for the encoder: ``ask`` links by meaning only with ``by_meaning``."""
+    from repurpose.rag.pipeline import ask
+
+    _name_vectors(rag_store, rag_settings.encoder)
+    try:
+        name_vectors.NAME_VECTORS.clear()
+        plain = ask(rag_store, "drugs for dementia", rag_settings, use_llm=False)
+        assert plain.linking.linked == [] and len(name_vectors.NAME_VECTORS) == 0
+        meant = ask(rag_store, "drugs for dementia", rag_settings, use_llm=False, by_meaning=True)
+        assert [c.id for c in meant.linking.linked] == [AD]
+    finally:
+        rag_store.write("MATCH (n:Entity) REMOVE n.nameEmbedding")
+        name_vectors.NAME_VECTORS.clear()
+
+
 def test_a_question_of_known_names_and_function_words_never_reaches_the_encoder(rag_store: GraphStore,
                                                                              rag_settings) -> None:
     """"What else could X treat?" leaves no word over, so no encoder is loaded (seconds per question)."""
