@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import pkgutil
 import sys
 
@@ -81,5 +82,21 @@ def cli(debug: bool) -> None:
 
 
 def main() -> None:
-    """Console entry point."""
-    cli(prog_name="platform")
+    """Console entry point. Ends the process without Python's teardown, which frees every object one by
+    one (0.5 s after a question on full Hetionet, a fifth of `platform ask`): each command has closed its
+    files and connections when it returns, and the output is flushed here first."""
+    try:
+        cli(prog_name="platform")
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    if not isinstance(code, int):  # sys.exit(None) is success, sys.exit("message") prints it and fails
+        if code is not None:
+            print(code, file=sys.stderr)
+        code = 0 if code is None else 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # the reader went away (`| head`) or the stream is closed
+            pass
+    os._exit(code)

@@ -106,7 +106,9 @@ def command(preset: str, model: str | None, text: str, text_mask: str, text_kind
       platform train --model text-cosine --text llm --text-mask partners
       platform train --model distmult --text llm --text-mask partners --blend degree,text-cosine
     """
+    from repurpose.devices import resolve_device
     from repurpose.store import open_store
+    from repurpose.trainers.baselines import BASELINES
     from repurpose.trainers.export import cached_export
     from repurpose.trainers.gnn import ENCODERS
     from repurpose.trainers.presets import PRESETS
@@ -119,8 +121,12 @@ def command(preset: str, model: str | None, text: str, text_mask: str, text_kind
     chosen["patience"] = chosen["patience"] or None  # 0: never stop early
     if text_mask != "none" and text == "none":
         raise click.UsageError("--text-mask needs a text mode: add --text llm or --text curated")
-    warn(f"exporting the graph (cached by its fingerprint); then training {chosen['model']} "
-         f"(preset {preset}: dim {chosen['dim']}, lr {chosen['lr']:g}, at most {chosen['epochs']} epochs)")
+    resolve_device(device)  # refuse a missing GPU before the export, not after it
+    if chosen["model"] in BASELINES:
+        warn(f"exporting the graph (cached by its fingerprint); then scoring with the {chosen['model']} baseline")
+    else:
+        warn(f"exporting the graph (cached by its fingerprint); then training {chosen['model']} "
+             f"(preset {preset}: dim {chosen['dim']}, lr {chosen['lr']:g}, at most {chosen['epochs']} epochs)")
     with open_store(settings) as store:
         if text_mask != "none":
             masked_embed(store, target)
