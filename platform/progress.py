@@ -14,3 +14,8 @@ def progress(total: int | None = None, desc: str = "", unit: str = "it", **kwarg
     disable = False if forced else None  # None: tqdm hides itself on a non-terminal
     return tqdm(total=total, desc=desc, unit=unit, unit_scale=True, file=sys.stderr, disable=disable,
                 dynamic_ncols=True, leave=False, **kwargs)
+
+
+def note(message: str) -> None:
+    """One line on stderr saying what long work starts now (beside the bars, never on stdout)."""
+    tqdm.write(message, file=sys.stderr)

@@ -32,7 +32,8 @@ SPEED = (("triples/s", "triples_per_second"), ("peak memory (MiB)", "peak_memory
 DATA = (("graph fingerprint", "fingerprint"), ("entities", "num_entities"), ("relation types", "num_relations"),
         ("training triples", "num_train"), ("validation edges", "num_valid"), ("test edges", "num_test"),
         ("target relation", "target"), ("split", "split"), ("split seed", "seed"), ("text vectors", "text"),
-        ("text mask", "text_mask"), ("text kinds", "text_kinds"), ("graph encoder", "encoder"))
+        ("text mask", "text_mask"), ("text kinds", "text_kinds"), ("text encoder", "text_encoder"),
+        ("GNN encoder", "encoder"))
 #: Training history series drawn as curves: (key, title, y label).
 CURVES = (("loss", "Training loss", "loss"), ("validation_mrr", "Validation filtered MRR", "MRR"))
 

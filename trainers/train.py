@@ -184,6 +184,11 @@ def train(data: TripleData, *, model: str = "rotate", text: str = "none", encode
         torch.set_num_threads(num_threads)
     torch.manual_seed(seed)
     np.random.seed(seed)
+    if progress:
+        from repurpose.progress import note
+
+        note(f"preparing: {split if isinstance(split, str) else 'given'} split of {target or 'every relation'}, "
+             f"candidates, the {model} model{' with text vectors' if text != 'none' else ''}")
     prepared = validate_request(data, model=model, text=text, text_mask=text_mask, text_kinds=text_kinds,
                                 blend=blend, encoder=encoder, target=target, split=split,
                                 known_relations=known_relations, dim=dim, device=device, seed=seed)

@@ -107,6 +107,7 @@ def command(preset: str, model: str | None, text: str, text_mask: str, text_kind
       platform train --model distmult --text llm --text-mask partners --blend degree,text-cosine
     """
     from repurpose.devices import resolve_device
+    from repurpose.enrich.embed import graph_encoder
     from repurpose.store import open_store
     from repurpose.trainers.baselines import BASELINES
     from repurpose.trainers.export import cached_export
@@ -131,6 +132,7 @@ def command(preset: str, model: str | None, text: str, text_mask: str, text_kind
         if text_mask != "none":
             masked_embed(store, target)
         data, from_cache = cached_export(store, settings.exports_dir, text, text_mask)
+        text_encoder = graph_encoder(store) if text != "none" else None
     warn(f"graph export {data.fingerprint}: {data.num_entities} entities, {len(data.triples)} edges"
          f"{' (cached)' if from_cache else ''}")
     if target not in data.relation_types:
@@ -151,7 +153,8 @@ def command(preset: str, model: str | None, text: str, text_mask: str, text_kind
     peers = [p.strip() for p in blend.split(",") if p.strip()] if blend else None
     result = train(data, **chosen, text=text, text_mask=text_mask, blend=peers, encoder=encoder,
                    target=target, split=split_kind, rho=rho, device=device, text_kinds=kinds, seed=seed,
-                   known_relations=known, runs_root=settings.runs_dir, progress=True, max_seconds=max_minutes * 60 if max_minutes else None)
+                   known_relations=known, extra_config={"text_encoder": text_encoder}, runs_root=settings.runs_dir,
+                   progress=True, max_seconds=max_minutes * 60 if max_minutes else None)
     out = {"run_id": result.run_id, "run_dir": str(result.run_dir), "triples_per_second": result.triples_per_second,
            "peak_memory_mb": result.peak_memory_mb, "train_seconds": result.train_seconds,
            "epochs_trained": result.epochs_trained, "stopped_early": result.stopped_early,
