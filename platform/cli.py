@@ -25,15 +25,17 @@ prefer_passive_waits()  # before any command loads torch
 
 
 class PlatformGroup(click.Group):
-    """The root group: loads commands from ``repurpose.commands`` and translates errors."""
+    """The root group: each module of ``repurpose.commands`` is the command of its name, imported only when
+    that command runs (or the root's ``--help`` lists them all); the platform's errors are translated here."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-            module = importlib.import_module(f"{commands.__name__}.{info.name}")
-            command = getattr(module, "command", None)
-            if isinstance(command, click.Command):
-                self.add_command(command)
+    def list_commands(self, ctx: click.Context | None) -> list[str]:
+        return sorted(info.name for info in pkgutil.iter_modules(commands.__path__))
+
+    def get_command(self, ctx: click.Context | None, name: str) -> click.Command | None:
+        if name not in self.list_commands(ctx):
+            return None
+        command = getattr(importlib.import_module(f"{commands.__name__}.{name}"), "command", None)
+        return command if isinstance(command, click.Command) else None
 
     def invoke(self, ctx: click.Context) -> object:
         try:

@@ -96,7 +96,7 @@ def test_the_helper_and_every_command_start_without_torch() -> None:
 
 @pytest.mark.parametrize(("command", "name"), sorted(CHOICES))
 def test_cli_choices_are_the_registry_keys(command: str, name: str) -> None:
-    param = next(p for p in cli.commands[command].params if p.name == name)
+    param = next(p for p in cli.get_command(None, command).params if p.name == name)
     assert isinstance(param.type, click.Choice)
     assert tuple(param.type.choices) == CHOICES[command, name]
 
