@@ -12,15 +12,12 @@ import json
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 from repurpose import atomic, cypher
 from repurpose.config import Settings
 from repurpose.errors import InputError
 from repurpose.store import GraphStore
-
-if TYPE_CHECKING:
-    from repurpose.enrich.encode_ahead import EncodeAhead
 
 #: The repository's data folder (the README's install is an editable checkout).
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -88,7 +85,6 @@ class Demo:
         self.state_path = Path(settings.data_dir) / STATE_FILE
         self.state: dict[str, Any] = self._read_state()
         self.results: list[StageResult] = []
-        self.ahead: EncodeAhead | None = None  # texts encoded while the graph loads (``_encode_ahead``)
 
     # -- bookkeeping ------------------------------------------------------------------------
     def _read_state(self) -> dict[str, Any]:
@@ -115,7 +111,6 @@ class Demo:
             if not Path(path).is_file():
                 raise InputError("demo data file is missing; pass --nodes/--edges or reinstall the repository",
                                  path=path)
-        self.ahead = self._encode_ahead()
         stages = [("load Hetionet", self.load), ("import LLM descriptions", self.descriptions),
                   ("embed names and descriptions", self.embed), ("train LLaDR", self.train),
                   ("write back predictions", self.writeback)]
@@ -147,27 +142,13 @@ class Demo:
             done, skipped = done + stats.done, skipped + stats.skipped
         return done == 0, {"written": done, "already_present": skipped}
 
-    def _encode_ahead(self) -> "EncodeAhead | None":
-        """On a graph without text vectors, start encoding the shipped names and descriptions now, while
-        the graph loads (enrich/encode_ahead.py); None when the vectors are there already."""
-        from repurpose.enrich.embed import graph_encoder
-        from repurpose.enrich.encode_ahead import EncodeAhead
-        from repurpose.enrich.importer import read_records
-
-        if graph_encoder(self.store) is not None:
-            return None
-        records = [r for path in self.config.descriptions for r in read_records(Path(path))]
-        texts = [t for r in records for t in (r.name, r.description) if t]
-        return EncodeAhead(self.settings.encoder, texts).start()
-
     def embed(self) -> tuple[bool, dict[str, Any]]:
         from repurpose.enrich.embed import embed
         from repurpose.text_encoder import load_encoder
 
-        encoder = self.ahead.encoder() if self.ahead else load_encoder(self.settings.encoder)
+        encoder = load_encoder(self.settings.encoder)
         stats = embed(self.store, encoder, self.settings.encoder, labels=self.config.labels)
-        return stats.updated == 0, {"encoded_nodes": stats.updated, "unchanged": stats.unchanged,
-                                    "encoded_while_loading": len(self.ahead.texts) if self.ahead else 0}
+        return stats.updated == 0, {"encoded_nodes": stats.updated, "unchanged": stats.unchanged}
 
     def train(self) -> tuple[bool, dict[str, Any]]:
         from repurpose.trainers.export import cached_export

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pytest
 import torch
 from helpers import run_cli
@@ -120,18 +119,3 @@ def test_vectors_encoded_on_the_gpu_match_the_cpu_ones():
     cpu = load_encoder(MODEL, "cpu").encode(texts, normalize_embeddings=True)
     gpu = load_encoder(MODEL, "cuda").encode(texts, normalize_embeddings=True)
     assert min(float(a @ b) for a, b in zip(cpu, gpu)) > 0.9999
-
-
-def test_texts_encoded_ahead_come_back_as_the_encoder_gives_them(encoder):
-    """The demo encodes the shipped texts while the graph loads: the vectors equal a direct encode."""
-    from repurpose.enrich.encode_ahead import EncodeAhead
-
-    threads = torch.get_num_threads()
-    ahead = EncodeAhead(MODEL, ["Donepezil", "Donepezil is a cholinesterase inhibitor."]).start()
-    wrapped = ahead.encoder()
-    assert torch.get_num_threads() == threads  # the background thread's single thread is undone
-    texts = ["Donepezil is a cholinesterase inhibitor.", "Alzheimer's disease", "Donepezil"]
-    got = wrapped.encode(texts, batch_size=64, convert_to_numpy=True, show_progress_bar=False)
-    want = encoder.encode(texts, batch_size=64, convert_to_numpy=True, show_progress_bar=False)
-    assert got.shape == want.shape and np.allclose(got, want, atol=1e-5)
-    assert set(wrapped.ready) == set(texts)  # the one text not encoded ahead was encoded and kept
