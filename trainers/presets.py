@@ -18,7 +18,6 @@ class Preset:
     """Defaults for one way of training; ``epochs`` is a cap when ``patience`` stops early."""
 
     name: str
-    summary: str
     model: str
     dim: int
     epochs: int
@@ -29,8 +28,8 @@ class Preset:
     patience: int | None
 
     def settings(self) -> dict[str, Any]:
-        """The training settings this preset gives (everything but its name and summary)."""
-        return {k: v for k, v in asdict(self).items() if k not in ("name", "summary")}
+        """The training settings this preset gives (everything but its name)."""
+        return {k: v for k, v in asdict(self).items() if k != "name"}
 
     def fill(self, given: dict[str, Any]) -> dict[str, Any]:
         """``given`` with each setting that is None taken from the preset."""
@@ -38,11 +37,8 @@ class Preset:
 
 
 PRESETS: dict[str, Preset] = {p.name: p for p in (
-    Preset("cpu", "minutes on a 2-core CPU: TransE, dim 200, lr 0.01, up to 20 epochs, stop after 3 without "
-                  "a better validation MRR",
-           model="transe", dim=200, epochs=20, negatives=64, batch_size=1024, lr=0.01, target_weight=20, patience=3),
-    Preset("paper", "the LLaDR paper's GPU setting: RotatE, dim 400, lr 1e-4, 50 epochs, batch 512, 128 negatives, "
-                    "treats edges not repeated, no early stop",
-           model="rotate", dim=400, epochs=50, negatives=128, batch_size=512, lr=1e-4, target_weight=1, patience=None),
+    Preset("cpu", model="transe", dim=200, epochs=20, negatives=64, batch_size=1024, lr=0.01, target_weight=20,
+           patience=3),
+    Preset("paper", model="rotate", dim=400, epochs=50, negatives=128, batch_size=512, lr=1e-4, target_weight=1,
+           patience=None),
 )}
-DEFAULT_PRESET = "cpu"

@@ -171,8 +171,9 @@ def train(data: TripleData, *, model: str = "rotate", text: str = "none", encode
     (``blend.choose_weights``). ``known_relations`` are relationship types whose pairs count as
     known treatments besides the target (never written back as novel; their edges between a
     held-out pair leave training). ``patience`` stops training after that many validations
-    without a better validation MRR (None: run every epoch). ``max_seconds`` caps the training loop's time (checked after every batch). ``target_weight`` repeats the target's
-    training edges that many times per epoch (see ``split.oversample``). A bad value or combination
+    without a better validation MRR (None: run every epoch). ``max_seconds`` caps the training loop's
+    time (checked after every batch). ``target_weight`` repeats the target's training edges that many
+    times per epoch (see ``split.oversample``). A bad value or combination
     raises ``ParameterError`` (a ``ConfigError``) before anything is written. Example::
 
         result = train(data, model="rotate", text="llm", split="disease-holdout", seed=1)
@@ -330,7 +331,7 @@ class Fit:
     seen: int = 0
     seconds: float = 0.0
     best_mrr: float | None = None
-    stopped_at: int | None = None  # the epoch early stopping ended the loop, None when it ran to the cap
+    stopped_early: bool = False  # patience ended the loop before the epoch cap
 
 
 @dataclass
@@ -381,7 +382,7 @@ def save_run(run: RunDir, config: dict, prepared: Prepared, kge: KGEModel | None
                          triples_per_second=loop.seen / loop.seconds if loop.seconds else 0.0,
                          peak_memory_mb=peak_memory_mb(prepared.device), train_seconds=loop.seconds,
                          blend=fitted.blend, epochs_trained=len(loop.history["loss"]),
-                         stopped_early=loop.stopped_at is not None)
+                         stopped_early=loop.stopped_early)
     run.save_results(metrics, result.to_dict())
     if loop.history["loss"]:
         _plot(loop.history, run)
@@ -459,7 +460,7 @@ def _train_loop(kge: KGEModel, sampler: ChunkedSampler, dev: torch.device, sched
             if stale == 0:
                 best_state = copy.deepcopy(kge.state_dict())
             if schedule.patience is not None and stale >= schedule.patience and not last:
-                fit.stopped_at = epoch
+                fit.stopped_early = True
                 last = True
         if bar is not None:
             bar.set_postfix(epoch=epoch, loss=f"{history['loss'][-1]:.4f}", best_val_mrr=f"{best_mrr:.3f}")
