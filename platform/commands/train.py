@@ -20,9 +20,9 @@ SPLITS = ("random", "disease-holdout")
                    "early stop after 3 validations without gain); 'paper' is the LLaDR paper's GPU setting "
                    "(RotatE, dim 400, lr 1e-4, 128 negatives, batch 512, 50 epochs, no early stop), hours on a CPU.")
 @click.option("--model", type=LazyChoice("repurpose.trainers.baselines:MODELS"), default=None,
-              help="[default: the preset's] Score function, or a trivial peer to compare with (no training): degree (pairs ranked by "
-                   "how many treatments both sides already have) or text-cosine (cosine of the two text "
-                   "vectors, no graph; needs --text).")
+              help="[default: the preset's] Score function, or a trivial peer to compare with (no training): "
+                   "degree (pairs ranked by how many treatments both sides already have) or text-cosine "
+                   "(cosine of the two text vectors, no graph; needs --text).")
 @click.option("--text", type=LazyChoice("repurpose.trainers.representations:TEXT_MODES"), default="none",
               show_default=True,
               help="LLaDR text guidance: LLM descriptions, curated (DrugBank/DO/Entrez) ones, or none.")
@@ -75,11 +75,11 @@ SPLITS = ("random", "disease-holdout")
 @click.option("--seed", type=int, default=0, show_default=True)
 @graph_options
 @json_option
-def command(preset: str, model: str | None, text: str, text_mask: str, text_kinds: str | None, blend: str | None, encoder: str,
-            target: str, known_relations: str | None,
-            split_kind: str, dim: int | None, epochs: int | None, patience: int | None, negatives: int | None,
-            batch_size: int | None, lr: float | None, target_weight: int | None, rho: float, max_minutes: float | None, device: str, seed: int, settings: Settings,
-            as_json: bool) -> None:
+def command(preset: str, model: str | None, text: str, text_mask: str, text_kinds: str | None, blend: str | None,
+            encoder: str, target: str, known_relations: str | None, split_kind: str, dim: int | None,
+            epochs: int | None, patience: int | None, negatives: int | None, batch_size: int | None, lr: float | None,
+            target_weight: int | None, rho: float, max_minutes: float | None, device: str, seed: int,
+            settings: Settings, as_json: bool) -> None:
     """Train a knowledge-graph embedding on the graph and evaluate it on held-out treatments.
 
     Exports the graph once (cached under <data-dir>/exports by a fingerprint of the graph),
@@ -163,8 +163,8 @@ def command(preset: str, model: str | None, text: str, text_mask: str, text_kind
 
     def human() -> None:
         stop = " (early stop: validation MRR stopped improving)" if result.stopped_early else ""
-        click.echo(f"run {result.run_id}  ({result.epochs_trained} epochs{stop}, "
-                   f"{result.triples_per_second:,.0f} triples/s, peak {result.peak_memory_mb:,.0f} MiB)\n{result.run_dir}")
+        click.echo(f"run {result.run_id}  ({result.epochs_trained} epochs{stop}, {result.triples_per_second:,.0f} "
+                   f"triples/s, peak {result.peak_memory_mb:,.0f} MiB)\n{result.run_dir}")
         if result.blend:
             weights = ", ".join(f"{k} {v:g}" for k, v in result.blend["weights"].items())
             click.echo(f"blend weights (chosen on validation MRR): {weights}")

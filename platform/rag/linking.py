@@ -10,10 +10,10 @@ Passes over the question's tokens, each only on what the earlier ones left:
 4. partial: a span whose words all occur in names of one kind ("parkinsons" -> "Parkinson's
    disease"; "diabetes" -> three diabetes names: ambiguous);
 5. embedding (asked for: ``ask --by-meaning``): only when the earlier passes linked nothing, cosine
-   between the encoded span and node ``nameEmbedding`` vectors, through the server's vector index where it has one, exact cosine over
-   vectors fetched once otherwise (``repurpose.rag.name_vectors``). Loading the text encoder costs
-   seconds a process, so a question that already names a node ("sildenafil (viagra)", "paracetamol
-   / acetaminophen") does not pay it for its leftover words.
+   between the encoded span and node ``nameEmbedding`` vectors, through the server's vector index
+   where it has one, exact cosine over vectors fetched once otherwise (``repurpose.rag.name_vectors``).
+   Loading the text encoder costs seconds a process, so a question that already names a node
+   ("sildenafil (viagra)", "paracetamol / acetaminophen") does not pay it for its leftover words.
 
 The names come from ``repurpose.rag.name_index`` (built once per process and database). When one
 name fits nodes of several kinds, a fixed kind priority decides (a question about "Alzheimer's
