@@ -200,15 +200,13 @@ class Demo:
 
     def predictions(self, top: int = 10) -> list[dict[str, Any]]:
         """Top predictions for each chosen disease, known vs novel, with the best explanation."""
-        from repurpose import evidence, querylib
+        from repurpose import evidence
 
         out = []
         for disease in self.chosen_diseases():
-            _, rows, _ = querylib.run(self.store, "top_predictions_for_disease",
-                                      {"disease": disease, "run": self.state["run_id"], "limit": top})
+            found = evidence.top_predictions(self.store, str(self.state["run_id"]), disease, top)
             name = self.store.read(cypher.get("demo", "disease_name"), id=disease)[0]["n"]
-            for row in rows:
-                row["explanation"] = evidence.best_line(evidence.of_pair(self.store, row["compoundId"], disease))
+            rows = [{**row, "explanation": evidence.best_line(pair)} for row, pair in found]
             out.append({"disease_id": disease, "disease": name, "predictions": rows})
         return out
 

@@ -45,6 +45,16 @@ def of_pair(store: GraphStore, compound: str, disease: str, *, examples: int = 3
     return sorted(found, key=lambda e: -e.count)
 
 
+def top_predictions(store: GraphStore, run_id: str, disease_id: str, top: int) -> list[tuple[dict, list[Evidence]]]:
+    """The run's ``top`` predictions of one disease (rows of the library query ``top_predictions_for_disease``,
+    best score first), each with the graph evidence for its pair."""
+    from repurpose import querylib
+
+    _, rows, _ = querylib.run(store, "top_predictions_for_disease", {"disease": disease_id, "run": run_id,
+                                                                     "limit": top})
+    return [(row, of_pair(store, row["compoundId"], disease_id)) for row in rows]
+
+
 def best(found: list[Evidence]) -> Evidence | None:
     """The kind with the most paths, or None when the pair has no path at all."""
     strongest = max(found, key=lambda e: e.count, default=None)

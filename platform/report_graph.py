@@ -1,15 +1,15 @@
 """What ``platform report`` reads from the graph: a run's written predictions, and the evidence beside them.
 
 Only the run's current write is read (cypher/runs.cypher); the per-disease tables come from the
-library query ``top_predictions_for_disease`` and each prediction's evidence from
-``evidence.of_pair``, the one home for it.
+library query ``top_predictions_for_disease`` with each prediction's evidence, through
+``evidence.top_predictions``, the one home for both.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from repurpose import cypher, evidence, querylib
+from repurpose import cypher, evidence
 from repurpose.evidence import Evidence
 from repurpose.store import GraphStore
 
@@ -50,10 +50,8 @@ def diseases(store: GraphStore, run_id: str, limit: int) -> list[dict]:
 
 def predictions(store: GraphStore, run_id: str, disease_id: str, top: int) -> list[Prediction]:
     """The run's ``top`` predictions for one disease, best score first, each with its evidence."""
-    _, rows, _ = querylib.run(store, "top_predictions_for_disease", {"disease": disease_id, "run": run_id,
-                                                                     "limit": top})
-    return [Prediction(r["compound"], r["compoundId"], r["score"], r["probability"], r["status"],
-                       evidence.of_pair(store, r["compoundId"], disease_id)) for r in rows]
+    return [Prediction(r["compound"], r["compoundId"], r["score"], r["probability"], r["status"], found)
+            for r, found in evidence.top_predictions(store, run_id, disease_id, top)]
 
 
 def top_compounds(store: GraphStore, run_id: str, k: int) -> list[DiseaseTop]:
