@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Iterator
 
 from repurpose import atomic, engines
+from repurpose.heap import server_heap
 from repurpose.config import Settings
 from repurpose.engines import HOST, Engine
 from repurpose.errors import ServerError
@@ -47,6 +48,7 @@ class ServerState:
     root: str
     started_at: float
     engine: str = engines.DEFAULT
+    heap: str = ""  # the -Xmx it started with ('' in files written before it was recorded)
 
     @property
     def uri(self) -> str:
@@ -219,7 +221,7 @@ def start(settings: Settings, *, engine: str | None = None, bolt_port: int | Non
             raise ServerError(f"port {port} is in use on {HOST}; choose another with {name} or stop what uses it")
     root = server_root(settings, chosen)
     root.mkdir(parents=True, exist_ok=True)
-    heap = heap or os.environ.get("PLATFORM_SERVER_HEAP", "4g")
+    heap = server_heap(heap)
     with _ports_lock():
         bolt = bolt_port or pick_port(chosen.default_ports[0])
         http = http_port or pick_port(chosen.default_ports[1], exclude=(bolt,))
@@ -245,7 +247,7 @@ def _launch(settings: Settings, chosen: Engine, root: Path, bolt: int, http: int
             proc.stdin.write(launch.stdin)
             proc.stdin.close()
         state = ServerState(pid=proc.pid, bolt_port=bolt, http_port=http, root=str(root), started_at=time.time(),
-                            engine=chosen.name)
+                            engine=chosen.name, heap=heap)
         _wait_ready(proc, state, chosen, timeout)
         return state
     finally:

@@ -39,16 +39,21 @@ def test_help_lists_commands() -> None:
 
 def test_start_status_stop_second_start_and_no_process_left(tmp_path: Path) -> None:
     env = _env(tmp_path / "d")
-    started = run_cli("db", "start", "--json", env=env)
+    refused = run_cli("db", "start", "--heap", "lots", env=env)
+    assert refused.returncode == 1 and "--heap: 'lots' is not a heap size" in refused.stderr
+    assert server.read_state(load_settings({"data_dir": str(tmp_path / "d")}, env={})) is None
+    started = run_cli("db", "start", "--heap", "1g", "--json", env=env)
     assert started.returncode == 0, started.stderr
     info = last_json(started.stdout)
     assert info["uri"].startswith("bolt://127.0.0.1:") and info["engine"] == ENGINE.name
     try:
+        assert info["heap"] == "1g" and "-Xmx1g" in Path(f"/proc/{info['pid']}/cmdline").read_text().split("\0")
         again = run_cli("db", "start", env=env)
         assert again.returncode == 1 and "already running" in again.stderr
         assert "Traceback" not in again.stderr and len(again.stderr.strip().splitlines()) == 1
         status = last_json(run_cli("db", "status", "--json", env=env).stdout)
         assert status["running"] and status["server"] == ENGINE.name and status["database"] == info["database"]
+        assert status["heap"] == "1g"
         assert ENGINE.title in status["agent"] and status["version"][0].isdigit()
         assert status["edition"] == ("community" if ENGINE.name == "neo4j" else None)
         assert _alive(info["pid"], tmp_path / "d")
