@@ -59,6 +59,7 @@ class TrainResult:
     triples_per_second: float = 0.0
     peak_memory_mb: float = 0.0
     train_seconds: float = 0.0
+    evaluate_seconds: float = 0.0  # the final ranking of the validation and test edges
     blend: dict = field(default_factory=dict)
     epochs_trained: int = 0
     stopped_early: bool = False  # validation MRR stopped improving before the epoch cap (``patience``)
@@ -220,7 +221,9 @@ def train(data: TripleData, *, model: str = "rotate", text: str = "none", encode
                         eval_every, max_seconds, patience)
     fitted = fit_model(data, prepared, kge, schedule, model=model, blend=sorted(blend or ()), seed=seed,
                        desc=f"train {run_id}" if progress else None)
-    return save_run(run, config, prepared, kge, fitted, _evaluate_parts(data, prepared, fitted.embeddings, seed))
+    started = time.perf_counter()
+    metrics = _evaluate_parts(data, prepared, fitted.embeddings, seed)
+    return save_run(run, config, prepared, kge, fitted, metrics, time.perf_counter() - started)
 
 
 @dataclass(frozen=True)
@@ -374,14 +377,14 @@ def _evaluate_parts(data: TripleData, prepared: Prepared, emb: Embeddings | Blen
 
 
 def save_run(run: RunDir, config: dict, prepared: Prepared, kge: KGEModel | None, fitted: Fitted,
-             metrics: dict) -> TrainResult:
+             metrics: dict, evaluate_seconds: float) -> TrainResult:
     """Record the fitted model, then its metrics and results, then the training curves, in ``run``."""
     run.save_model(_checkpoint(config["model"], kge, fitted))
     loop = fitted.loop
     result = TrainResult(config["run_id"], run.path, config, metrics, loop.history,
                          triples_per_second=loop.seen / loop.seconds if loop.seconds else 0.0,
                          peak_memory_mb=peak_memory_mb(prepared.device), train_seconds=loop.seconds,
-                         blend=fitted.blend, epochs_trained=len(loop.history["loss"]),
+                         evaluate_seconds=evaluate_seconds, blend=fitted.blend, epochs_trained=len(loop.history["loss"]),
                          stopped_early=loop.stopped_early)
     run.save_results(metrics, result.to_dict())
     if loop.history["loss"]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import click
 
 from repurpose.cli_support import emit, graph_options, json_option, warn
@@ -131,7 +133,9 @@ def command(preset: str, model: str | None, text: str, text_mask: str, text_kind
     with open_store(settings) as store:
         if text_mask != "none":
             masked_embed(store, target)
+        started = time.perf_counter()
         data, from_cache = cached_export(store, settings.exports_dir, text, text_mask)
+        export_seconds = time.perf_counter() - started
         text_encoder = graph_encoder(store) if text != "none" else None
     warn(f"graph export {data.fingerprint}: {data.num_entities} entities, {len(data.triples)} edges"
          f"{' (cached)' if from_cache else ''}")
@@ -157,6 +161,7 @@ def command(preset: str, model: str | None, text: str, text_mask: str, text_kind
                    progress=True, max_seconds=max_minutes * 60 if max_minutes else None)
     out = {"run_id": result.run_id, "run_dir": str(result.run_dir), "triples_per_second": result.triples_per_second,
            "peak_memory_mb": result.peak_memory_mb, "train_seconds": result.train_seconds,
+           "export_seconds": export_seconds, "evaluate_seconds": result.evaluate_seconds,
            "epochs_trained": result.epochs_trained, "stopped_early": result.stopped_early,
            "export_cached": from_cache, "fingerprint": data.fingerprint, "metrics": result.metrics,
            "blend": result.blend.get("weights")}
@@ -164,7 +169,8 @@ def command(preset: str, model: str | None, text: str, text_mask: str, text_kind
     def human() -> None:
         stop = " (early stop: validation MRR stopped improving)" if result.stopped_early else ""
         click.echo(f"run {result.run_id}  ({result.epochs_trained} epochs{stop}, {result.triples_per_second:,.0f} "
-                   f"triples/s, peak {result.peak_memory_mb:,.0f} MiB)\n{result.run_dir}")
+                   f"triples/s, peak {result.peak_memory_mb:,.0f} MiB; export {export_seconds:.1f} s, "
+                   f"evaluation {result.evaluate_seconds:.1f} s)\n{result.run_dir}")
         if result.blend:
             weights = ", ".join(f"{k} {v:g}" for k, v in result.blend["weights"].items())
             click.echo(f"blend weights (chosen on validation MRR): {weights}")

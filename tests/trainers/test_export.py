@@ -108,6 +108,7 @@ def test_platform_train_cli(store, cli_env, settings) -> None:
     out = last_json(first.stdout)
     assert not out["export_cached"]
     assert out["run_id"] and out["triples_per_second"] > 0 and out["peak_memory_mb"] > 0
+    assert out["export_seconds"] > 0 and 0 < out["evaluate_seconds"] < out["train_seconds"] + 60
     test = out["metrics"]["test"]
     for value in (test["filtered"]["mrr"], test["filtered"]["hits_at_10"], test["auroc"], test["paper50"]["mrr"]):
         assert 0.0 <= value <= 1.0

@@ -40,7 +40,7 @@ def test_rotate_reaches_mrr_on_umls_within_a_minute(umls_run) -> None:
     assert result.metrics["test"]["count"] == 661
     assert result.metrics["test"]["filtered"]["mrr"] >= 0.6
     assert result.metrics["test"]["filtered"]["hits_at_10"] > result.metrics["test"]["filtered"]["hits_at_1"]
-    assert result.triples_per_second > 0 and result.peak_memory_mb > 0
+    assert result.triples_per_second > 0 and result.peak_memory_mb > 0 and result.evaluate_seconds > 0
 
 
 def test_run_directory_holds_everything(umls_run) -> None:
