@@ -67,6 +67,15 @@ def test_class(rag_store: GraphStore) -> None:
         [(MEM, "Pharmacologic Class::N0000020015")]
 
 
+@pytest.mark.parametrize("key", ["curated", "predicted", "mechanism", "class"])
+def test_both_ends_linked_give_each_row_once(rag_store: GraphStore, key: str) -> None:
+    """A compound and a disease linked together: the edges between them are found from both ends, listed once."""
+    both = [(i.ids, i.text) for i in items(rag_store, key, [AD, MEM, NIC, "Pharmacologic Class::N0000020015"], k=500)]
+    one_side = {(i.ids, i.text) for ids in ([AD], [MEM], [NIC], ["Pharmacologic Class::N0000020015"])
+                for i in items(rag_store, key, ids, k=500)}
+    assert len(both) == len(set(both)) and set(both) == one_side
+
+
 def test_k_bounds_the_items_and_bad_requests_are_refused(rag_store: GraphStore) -> None:
     assert len(items(rag_store, "curated", [AD], k=2)) == 2
     with pytest.raises(InputError, match="node_ids"):
