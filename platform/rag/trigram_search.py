@@ -1,4 +1,4 @@
-"""Character-trigram TF-IDF cosine search over a list of strings, in plain numpy.
+"""Character-trigram TF-IDF cosine search over a list of strings, in plain numpy, stored in SQLite.
 
 No scipy or scikit-learn: their import alone costs seconds on a loaded machine.
 """
@@ -6,11 +6,15 @@ No scipy or scikit-learn: their import alone costs seconds on a loaded machine.
 from __future__ import annotations
 
 import math
+import re
+import sqlite3
 import threading
-from typing import Any, Sequence
+from typing import Sequence
 
 import numpy as np
 
+#: What a search's tables may be called (their names are formatted into SQL).
+TABLE = re.compile(r"^[a-z_]{1,32}$")
 #: A fitted search: (gram ids, idf, posting offsets, posting rows, posting weights).
 Fitted = tuple[dict[str, int], np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
@@ -26,44 +30,60 @@ def trigrams(text: str) -> dict[str, float]:
 
 
 class TrigramSearch:
-    """The texts most similar to a query: an inverted index (trigram -> rows and weights) fitted once on first use."""
+    """The texts most similar to a query, from an inverted index (trigram -> rows and weights) in SQLite.
 
-    def __init__(self, texts: Sequence[str]) -> None:
-        self.texts = list(texts)
-        self._fitted: Fitted | None = None
-        self._lock = threading.Lock()
+    ``create`` fits it once and writes two tables named after ``table``; a search then reads only
+    the posting lists of the query's own trigrams and the texts it returns, so opening an index
+    costs nothing however many texts it holds.
+    """
 
-    def __getstate__(self) -> dict[str, Any]:
-        return {"texts": self.texts, "_fitted": self._fitted}
+    def __init__(self, db: sqlite3.Connection, table: str, lock: threading.Lock) -> None:
+        if not TABLE.match(table):
+            raise ValueError(f"bad table name {table!r}")
+        self.db, self.table, self._lock = db, table, lock
+        with lock:
+            self.size = db.execute(f"SELECT count(*) FROM {table}_texts").fetchone()[0]
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._lock = threading.Lock()
-
-    def fit(self) -> Fitted:
-        """(gram ids, idf, posting offsets, posting rows, posting weights), built once."""
-        with self._lock:
-            if self._fitted is None:
-                self._fitted = _fit(self.texts)
-            return self._fitted
+    @classmethod
+    def create(cls, db: sqlite3.Connection, table: str, texts: Sequence[str], lock: threading.Lock) -> "TrigramSearch":
+        """Fit the TF-IDF trigram index of ``texts`` and write it to ``db`` (committed by the caller)."""
+        if not TABLE.match(table):
+            raise ValueError(f"bad table name {table!r}")
+        db.execute(f"CREATE TABLE {table}_texts (row INTEGER PRIMARY KEY, text TEXT NOT NULL)")
+        db.execute(f"CREATE TABLE {table}_grams (gram TEXT PRIMARY KEY, idf REAL, rows BLOB, weights BLOB) "
+                   "WITHOUT ROWID")
+        db.executemany(f"INSERT INTO {table}_texts VALUES (?, ?)", enumerate(texts))
+        ids, idf, offsets, rows, weights = _fit(texts)
+        db.executemany(f"INSERT INTO {table}_grams VALUES (?, ?, ?, ?)",
+                       ((g, float(idf[i]), rows[offsets[i]:offsets[i + 1]].astype(np.int32).tobytes(),
+                         weights[offsets[i]:offsets[i + 1]].tobytes()) for g, i in ids.items()))
+        return cls(db, table, lock)
 
     def top(self, queries: Sequence[str], n: int) -> list[list[tuple[str, float]]]:
         """For each query, the ``n`` most similar texts (cosine), best first."""
-        if not queries or not self.texts:
-            return [[] for _ in queries]
-        ids, idf, offsets, rows, weights = self.fit()
-        out = []
-        for text in queries:
-            grams = [(ids[g], tf * float(idf[ids[g]])) for g, tf in trigrams(text).items() if g in ids]
-            norm = math.sqrt(sum(w * w for _, w in grams)) or 1.0
-            scores = np.zeros(len(self.texts), dtype=np.float32)
-            for gid, w in grams:
-                lo, hi = offsets[gid], offsets[gid + 1]
-                scores[rows[lo:hi]] += (w / norm) * weights[lo:hi]
-            best = np.argpartition(-scores, min(n, len(scores) - 1))[:n]
-            best = best[np.argsort(-scores[best])]
-            out.append([(self.texts[i], float(scores[i])) for i in best if scores[i] > 0])
-        return out
+        return [self._top(text, n) if self.size else [] for text in queries]
+
+    def _top(self, text: str, n: int) -> list[tuple[str, float]]:
+        tf = trigrams(text)
+        if not tf:
+            return []
+        marks = ",".join("?" * len(tf))
+        with self._lock:
+            postings = self.db.execute(f"SELECT gram, idf, rows, weights FROM {self.table}_grams "
+                                       f"WHERE gram IN ({marks})", list(tf)).fetchall()
+        grams = [(tf[g] * idf, rows, weights) for g, idf, rows, weights in postings]
+        norm = math.sqrt(sum(w * w for w, _, _ in grams)) or 1.0
+        scores = np.zeros(self.size, dtype=np.float32)
+        for w, rows, weights in grams:
+            scores[np.frombuffer(rows, dtype=np.int32)] += (w / norm) * np.frombuffer(weights, dtype=np.float32)
+        best = np.argpartition(-scores, min(n, len(scores) - 1))[:n]
+        best = [int(i) for i in best[np.argsort(-scores[best], kind="stable")] if scores[i] > 0]
+        if not best:
+            return []
+        with self._lock:
+            found = dict(self.db.execute(f"SELECT row, text FROM {self.table}_texts WHERE row IN "
+                                         f"({','.join('?' * len(best))})", best).fetchall())
+        return [(found[i], float(scores[i])) for i in best]
 
 
 def _fit(texts: Sequence[str]) -> Fitted:

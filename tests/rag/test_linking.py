@@ -159,9 +159,9 @@ def test_index_is_built_once_per_database(rag_store: GraphStore) -> None:
 
 
 def test_index_is_kept_on_disk_between_processes(rag_store: GraphStore, tmp_path: Path) -> None:
-    """With a cache directory the fitted index is pickled, and a new process loads it instead of rebuilding."""
+    """With a cache directory the fitted index is kept in SQLite, and a new process opens it instead of rebuilding."""
     built = name_index(rag_store, tmp_path, refresh=True)
-    [saved] = tmp_path.glob("names-*.pkl")
+    [saved] = tmp_path.glob("names-*.sqlite")
     written = saved.stat().st_mtime_ns
     NAME_INDEXES.clear()  # as a new process starts
     loaded = name_index(rag_store, tmp_path)
