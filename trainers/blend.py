@@ -11,6 +11,8 @@ evaluation, write-back and validation use it unchanged.
 
 from __future__ import annotations
 
+import dataclasses
+
 import itertools
 from dataclasses import dataclass
 from typing import Callable
@@ -69,6 +71,10 @@ class Blend:
 
     def score_triples(self, heads: Tensor, relations: Tensor, tails: Tensor) -> Tensor:
         return self._sum("score_triples", heads, relations, tails)
+
+    def to(self, device: torch.device | str) -> "Blend":
+        """The same blend with every component's vectors on ``device``."""
+        return Blend([dataclasses.replace(c, embeddings=c.embeddings.to(device)) for c in self.components])
 
     def weights(self) -> dict[str, float]:
         return {c.name: c.weight for c in self.components}

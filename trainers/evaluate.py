@@ -9,6 +9,9 @@ relation's tail kind (all diseases for ``TREATS_CtD``; all entities without kind
 removing the *other* known true tails of the same (head, relation) from train, valid and test.
 Heads likewise. Paper protocol: the true tail against 49 random other candidates, raw (not
 filtered), seeded.
+
+Scores are computed where the embeddings are (``Embeddings.to``: a GPU after training on one);
+only the ranks come back to the CPU.
 """
 
 from __future__ import annotations
@@ -75,7 +78,8 @@ def filtered_ranks(emb: Embeddings, triples: np.ndarray, known: np.ndarray, cand
                 other = pos[truths[fixed]]
                 exclude[i, other[other >= 0]] = True
             ranks[rows[start:start + batch_size]] = realistic_ranks(
-                scores, torch.as_tensor(true_index), torch.as_tensor(exclude)).numpy()
+                scores, torch.as_tensor(true_index, device=scores.device),
+                torch.as_tensor(exclude, device=scores.device)).cpu().numpy()
     return ranks
 
 
@@ -88,7 +92,7 @@ def paper50_ranks(emb: Embeddings, triples: np.ndarray, candidates: list[np.ndar
         others = candidates[r][candidates[r] != t]
         pick = np.r_[t, rng.choice(others, size=min(num_random, len(others)), replace=False)]
         scores = emb.score_tails(torch.tensor([h]), torch.tensor([r]), torch.as_tensor(pick))
-        ranks[i] = realistic_ranks(scores, torch.zeros(1, dtype=torch.long)).item()
+        ranks[i] = realistic_ranks(scores, torch.zeros(1, dtype=torch.long, device=scores.device)).item()
     return ranks
 
 
@@ -98,7 +102,7 @@ def classification_scores(emb: Embeddings, positives: np.ndarray, negative_pairs
     heads = np.r_[positives[:, 0], negative_pairs[:, 0]]
     tails = np.r_[positives[:, 2], negative_pairs[:, 1]]
     rel = torch.full((len(heads),), relation, dtype=torch.long)
-    scores = emb.score_triples(torch.as_tensor(heads), rel, torch.as_tensor(tails)).numpy()
+    scores = emb.score_triples(torch.as_tensor(heads), rel, torch.as_tensor(tails)).cpu().numpy()
     labels = np.r_[np.ones(len(positives)), np.zeros(len(negative_pairs))]
     return scores, labels
 

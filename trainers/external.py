@@ -103,7 +103,7 @@ def validate_run(run: Any, pair_file: PairFile, heads: np.ndarray, tails: np.nda
     keys = grid_h * n + grid_t
     keep = ~np.isin(keys, np.r_[train[:, 0] * n + train[:, 2], train[:, 2] * n + train[:, 0]])
     labels = np.isin(keys, pair_file.pairs[:, 0] * n + pair_file.pairs[:, 1])
-    scores = run.score(torch.as_tensor(heads), torch.as_tensor(tails)).numpy().reshape(-1)
+    scores = run.score(torch.as_tensor(heads), torch.as_tensor(tails)).cpu().numpy().reshape(-1)
     target = run.relation_types.index(run.target_relation)
     treated = train[train[:, 1] == target][:, [0, 2]]
     # float32 sums, as the degree baseline's run computes them: equal products tie the same way

@@ -24,6 +24,10 @@ class Embeddings:
     def num_entities(self) -> int:
         return int(self.entities.shape[0])
 
+    def to(self, device: torch.device | str) -> "Embeddings":
+        """The same vectors on ``device``: scores then come out there (index tensors may stay on the CPU)."""
+        return Embeddings(self.entities.to(device), self.relations.to(device), self.interaction)
+
     @torch.no_grad()
     def score_tails(self, heads: Tensor, relations: Tensor, tails: Tensor) -> Tensor:
         """(B,) heads, (B,) relations, (N,) candidate tails -> (B, N) scores."""

@@ -84,21 +84,24 @@ def top_k(score: ScoreFn, heads: np.ndarray, tails: np.ndarray, k: int = 50, per
     k_row, k_col = min(k, n_t), min(k, n_h)
     want_rows, want_cols = per in ("compound", "both"), per in ("disease", "both")
     row_pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    best_val = torch.full((n_t, k_col), float("-inf"))
-    best_idx = torch.full((n_t, k_col), -1, dtype=torch.long)
+    best_val = best_idx = torch.empty(0)  # on the scores' device once the first block says which
     with torch.no_grad():
         for start in range(0, n_h, chunk_size):
             stop = min(start + chunk_size, n_h)
             block = score(torch.as_tensor(heads[start:stop]), tails_t).float()
+            if start == 0:
+                best_val = torch.full((n_t, k_col), float("-inf"), device=block.device)
+                best_idx = torch.full((n_t, k_col), -1, dtype=torch.long, device=block.device)
             lo, hi = np.searchsorted(ex_rows, [start, stop])
             if hi > lo:
-                block[torch.as_tensor(ex_rows[lo:hi] - start), torch.as_tensor(ex_cols[lo:hi])] = float("-inf")
+                block[torch.as_tensor(ex_rows[lo:hi] - start, device=block.device),
+                      torch.as_tensor(ex_cols[lo:hi], device=block.device)] = float("-inf")
             if min_score is not None:
                 block = block.masked_fill(block < min_score, float("-inf"))
             if want_rows and k_row:
                 val, idx = torch.topk(block, k_row, dim=1)
                 rows = np.repeat(np.arange(start, stop), k_row).reshape(-1, k_row)
-                row_pairs.append((rows, idx.numpy(), val.numpy()))
+                row_pairs.append((rows, idx.cpu().numpy(), val.cpu().numpy()))
             if want_cols and k_col:
                 # the block's own best k per disease first, then merge 2k candidates with the running list
                 val, idx = torch.topk(block.T.contiguous(), min(k_col, stop - start), dim=1)
@@ -116,7 +119,7 @@ def top_k(score: ScoreFn, heads: np.ndarray, tails: np.ndarray, k: int = 50, per
     if want_cols and k_col:
         cols = np.repeat(np.arange(n_t), k_col)
         ranks = np.tile(np.arange(1, k_col + 1), n_t)
-        parts.append(("disease", best_idx.numpy().ravel(), cols, best_val.numpy().ravel(), ranks))
+        parts.append(("disease", best_idx.cpu().numpy().ravel(), cols, best_val.cpu().numpy().ravel(), ranks))
     return _merge(parts, heads, tails, n_t, per)
 
 

@@ -10,7 +10,7 @@ listing runs stays quick; loading one (``RunDir.load``) does.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
@@ -94,6 +94,10 @@ class LoadedRun:
     embeddings: Embeddings | Blend = field(repr=False)
     split: Split = field(repr=False)
     entity_kinds: list[str] | None = field(default=None, repr=False)
+
+    def to(self, device: torch.device | str) -> "LoadedRun":
+        """The same run scoring on ``device`` (its vectors moved there; scores come out there)."""
+        return replace(self, embeddings=self.embeddings.to(device))
 
     def _relation(self, relation: int | None) -> int:
         if relation is not None:

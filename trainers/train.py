@@ -223,6 +223,7 @@ def train(data: TripleData, *, model: str = "rotate", text: str = "none", encode
                        desc=f"train {run_id}" if progress else None)
     started = time.perf_counter()
     metrics = _evaluate_parts(data, prepared, fitted.embeddings, seed)
+    fitted.embeddings = fitted.embeddings.to("cpu")
     return save_run(run, config, prepared, kge, fitted, metrics, time.perf_counter() - started)
 
 
@@ -360,10 +361,10 @@ def fit_model(data: TripleData, prepared: Prepared, kge: KGEModel | None, schedu
     sampler = ChunkedSampler(oversample(parts.train, target, schedule.target_weight), heads, tails,
                              schedule.batch_size, schedule.chunk_size, schedule.negatives, seed)
     loop = _train_loop(kge, sampler, prepared.device, schedule, validation_mrr, desc)
-    emb = _cpu(kge.embeddings())
+    emb = kge.embeddings()  # on the training device: the final evaluation runs there too
     if not blend:
         return Fitted(emb, loop)
-    blended, info = _blend(emb, model, blend, data, parts, prepared.kinds, heads[target], tails[target], target,
+    blended, info = _blend(emb.to("cpu"), model, blend, data, parts, prepared.kinds, heads[target], tails[target], target,
                            validation_mrr)
     return Fitted(blended, loop, info)
 
@@ -417,11 +418,6 @@ def _blend(emb: Embeddings, model: str, names: list[str], data: TripleData, part
                      "model_alone_validation_mrr": validate(Blend([own]))}
 
 
-def _cpu(emb: Embeddings) -> Embeddings:
-    emb.entities, emb.relations = emb.entities.cpu(), emb.relations.cpu()
-    return emb
-
-
 def _train_loop(kge: KGEModel, sampler: ChunkedSampler, dev: torch.device, schedule: Schedule,
                 validate: Callable[[Embeddings], float], desc: str | None) -> Fit:
     """The training loop: epochs of chunked batches, validation MRR every ``eval_every`` epochs; the
@@ -456,7 +452,7 @@ def _train_loop(kge: KGEModel, sampler: ChunkedSampler, dev: torch.device, sched
         if epoch % schedule.eval_every == 0 or last:
             if bar is not None:
                 bar.set_postfix(epoch=epoch, loss=f"{history['loss'][-1]:.4f}", val_mrr="scoring")
-            mrr = validate(_cpu(kge.embeddings()))
+            mrr = validate(kge.embeddings())
             history["validation_mrr"].append(mrr)
             history["eval_epochs"].append(epoch)
             best_mrr, stale = (mrr, 0) if mrr > best_mrr else (best_mrr, stale + 1)
