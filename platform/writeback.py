@@ -304,9 +304,13 @@ class WritebackResult:
 
 def run(run_id: str, settings: Settings, *, top_k: int = 50, per: str = "compound", min_score: float | None = None,
         include_known: bool = False, dry_run: bool = False, chunk_size: int = 4096,
-        batch_size: int = EDGE_BATCH) -> WritebackResult:
-    """Plan a run's write-back against the graph of ``settings`` and, unless ``dry_run``, write it."""
-    loaded = open_run(run_id, settings)
+        batch_size: int = EDGE_BATCH, device: str = "cpu") -> WritebackResult:
+    """Plan a run's write-back against the graph of ``settings`` and, unless ``dry_run``, write it;
+    the scoring runs on ``device`` (``devices.DEVICES``)."""
+    from repurpose.devices import resolve_device
+
+    where = resolve_device(device)  # a missing GPU is refused before the run is read
+    loaded = open_run(run_id, settings).to(where)
     with open_store(settings) as store:
         p = plan(loaded, store, top_k=top_k, per=per, min_score=min_score, include_known=include_known,
                  chunk_size=chunk_size)

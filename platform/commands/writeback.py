@@ -6,6 +6,7 @@ import click
 
 from repurpose.cli_support import emit, format_table, graph_options, json_option, warn
 from repurpose.config import Settings
+from repurpose.devices import DEVICES
 from repurpose.registry import LazyChoice
 
 
@@ -24,10 +25,12 @@ from repurpose.registry import LazyChoice
               help="Compounds scored per block (memory: chunk x diseases scores).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=20_000, show_default=True,
               help="Edges per write transaction.")
+@click.option("--device", type=click.Choice(DEVICES), default="auto", show_default=True,
+              help="Where the pairs are scored: auto takes a CUDA GPU when there is one.")
 @graph_options
 @json_option
 def command(run_id: str, top_k: int, per: str, min_score: float | None, include_known: bool, dry_run: bool,
-            chunk_size: int, batch_size: int, settings: Settings, as_json: bool) -> None:
+            chunk_size: int, batch_size: int, device: str, settings: Settings, as_json: bool) -> None:
     """Write a run's predicted treatments as PREDICTED_TREATS edges.
 
     Scores every Compound x Disease pair of the run's vocabulary, leaves out known treatments
@@ -45,7 +48,7 @@ def command(run_id: str, top_k: int, per: str, min_score: float | None, include_
     from repurpose import writeback
 
     result = writeback.run(run_id, settings, top_k=top_k, per=per, min_score=min_score, include_known=include_known,
-                           dry_run=dry_run, chunk_size=chunk_size, batch_size=batch_size)
+                           dry_run=dry_run, chunk_size=chunk_size, batch_size=batch_size, device=device)
     for note in result.plan.warnings:
         warn(f"warning: {note}")
     if not dry_run and result.nothing_selected:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import torch
 from helpers import last_json, run_cli
 from hetionet_slice import SLICE
 
@@ -9,7 +10,7 @@ from repurpose.store import GraphStore
 
 
 def test_writeback_runs_query_round_trip(slice_store: GraphStore, run_id: str, cli_env: dict[str, str]) -> None:
-    dry = run_cli("writeback", "--run", run_id, "--top-k", "3", "--dry-run", "--json", env=cli_env)
+    dry = run_cli("writeback", "--run", run_id, "--top-k", "3", "--dry-run", "--device", "cpu", "--json", env=cli_env)
     assert dry.returncode == 0, dry.stderr
     planned = last_json(dry.stdout)
     assert planned["dry_run"] and planned["selected"] > 0 and planned["compounds"] == 333 and planned["diseases"] == 10
@@ -51,6 +52,9 @@ def test_writeback_runs_query_round_trip(slice_store: GraphStore, run_id: str, c
 def test_errors_name_the_valid_choices(run_id: str, cli_env: dict[str, str]) -> None:
     bad_run = run_cli("writeback", "--run", "no-such-run", env=cli_env)
     assert bad_run.returncode == 1 and "available runs:" in bad_run.stderr and run_id in bad_run.stderr
+    if not torch.cuda.is_available():  # with a GPU, tests/trainers/test_devices.py scores on it instead
+        no_gpu = run_cli("writeback", "--run", run_id, "--device", "cuda", env=cli_env)
+        assert no_gpu.returncode == 2 and "--device" in no_gpu.stderr and "no CUDA device" in no_gpu.stderr
     bad_query = run_cli("query", "top_predictions", env=cli_env)
     assert bad_query.returncode == 1 and "no query named 'top_predictions'" in bad_query.stderr
     assert "top_predictions_for_disease" in bad_query.stderr
