@@ -364,8 +364,8 @@ def fit_model(data: TripleData, prepared: Prepared, kge: KGEModel | None, schedu
     emb = kge.embeddings()  # on the training device: the final evaluation runs there too
     if not blend:
         return Fitted(emb, loop)
-    blended, info = _blend(emb.to("cpu"), model, blend, data, parts, prepared.kinds, heads[target], tails[target], target,
-                           validation_mrr)
+    blended, info = _blend(emb.to("cpu"), model, blend, data, parts, prepared.kinds, heads[target], tails[target],
+                           target, validation_mrr)
     return Fitted(blended, loop, info)
 
 
@@ -385,7 +385,8 @@ def save_run(run: RunDir, config: dict, prepared: Prepared, kge: KGEModel | None
     result = TrainResult(config["run_id"], run.path, config, metrics, loop.history,
                          triples_per_second=loop.seen / loop.seconds if loop.seconds else 0.0,
                          peak_memory_mb=peak_memory_mb(prepared.device), train_seconds=loop.seconds,
-                         evaluate_seconds=evaluate_seconds, blend=fitted.blend, epochs_trained=len(loop.history["loss"]),
+                         evaluate_seconds=evaluate_seconds, blend=fitted.blend,
+                         epochs_trained=len(loop.history["loss"]),
                          stopped_early=loop.stopped_early)
     run.save_results(metrics, result.to_dict())
     if loop.history["loss"]:

@@ -60,8 +60,8 @@ def start(engine: str | None, port: int | None, http_port: int | None, heap: str
         store.apply_schema()
         database = store.database
     chosen = engines.get(state.engine)
-    result = {"uri": state.uri, "pid": state.pid, "engine": chosen.name, "http_port": state.http_port, "heap": state.heap,
-              "user": chosen.user, "data_dir": str(settings.data_dir), "database": database}
+    result = {"uri": state.uri, "pid": state.pid, "engine": chosen.name, "http_port": state.http_port,
+              "heap": state.heap, "user": chosen.user, "data_dir": str(settings.data_dir), "database": database}
     emit(result, as_json, f"embedded {chosen.title} server up at {state.uri} (pid {state.pid}, database "
                           f"{database!r}, files in {state.root})\nbrowse: {server.console(settings, state)}")
 

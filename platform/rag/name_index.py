@@ -85,9 +85,9 @@ class NameIndex:
         self.stamp = json.loads(self.query("SELECT value FROM meta WHERE key = 'stamp'")[0][0])
         self.by_id = _Lookup(self, "SELECT id, name, kind FROM entries WHERE id = ?", many=False)
         self.exact = _Lookup(self, "SELECT e.id, e.name, e.kind FROM exact x JOIN entries e ON e.n = x.n "
-                                   "WHERE x.key = ? ORDER BY x.rowid", many=True)
+                                   "WHERE x.key = ? ORDER BY x.n", many=True)
         self.acronyms = _Lookup(self, "SELECT e.id, e.name, e.kind FROM acronyms a JOIN entries e ON e.n = a.n "
-                                      "WHERE a.abbr = ? ORDER BY a.rowid", many=True)
+                                      "WHERE a.abbr = ? ORDER BY a.n", many=True)
         self.words = TrigramSearch(db, "words", self._lock)
         self.names = TrigramSearch(db, "names", self._lock)
 
@@ -146,21 +146,16 @@ def _fill(db: sqlite3.Connection, rows: Sequence[Sequence[Any]], stamp: Any) -> 
     postings = sorted({(word, key) for key in keys for word in key.split()})
     db.executescript("""
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
-        CREATE TABLE entries (n INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT, kind TEXT);
-        CREATE TABLE exact (key TEXT NOT NULL, n INTEGER NOT NULL);
-        CREATE TABLE acronyms (abbr TEXT NOT NULL, n INTEGER NOT NULL);
+        CREATE TABLE entries (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, name TEXT, kind TEXT);
+        CREATE TABLE exact (key TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (key, n)) WITHOUT ROWID;
+        CREATE TABLE acronyms (abbr TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (abbr, n)) WITHOUT ROWID;
         CREATE TABLE postings (word TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (word, key)) WITHOUT ROWID;
     """)
     db.execute("INSERT INTO meta VALUES ('stamp', ?)", (json.dumps(stamp, sort_keys=True),))
-    db.executemany("INSERT INTO entries VALUES (?, ?, ?, ?)", entries)
+    db.executemany("INSERT OR IGNORE INTO entries VALUES (?, ?, ?, ?)", entries)  # a repeated id: the first wins
     db.executemany("INSERT INTO exact VALUES (?, ?)", exact)
     db.executemany("INSERT INTO acronyms VALUES (?, ?)", acronyms)
     db.executemany("INSERT INTO postings VALUES (?, ?)", postings)
-    db.executescript("""
-        CREATE UNIQUE INDEX entries_id ON entries (id);
-        CREATE INDEX exact_key ON exact (key);
-        CREATE INDEX acronyms_abbr ON acronyms (abbr);
-    """)
     lock = threading.Lock()
     TrigramSearch.create(db, "words", sorted({w for w, _ in postings if len(w) >= 4 and not w.isdigit()}), lock)
     TrigramSearch.create(db, "names", keys, lock)
