@@ -156,9 +156,8 @@ def _fill(db: sqlite3.Connection, rows: Sequence[Sequence[Any]], stamp: Any) -> 
     db.executemany("INSERT INTO exact VALUES (?, ?)", exact)
     db.executemany("INSERT INTO acronyms VALUES (?, ?)", acronyms)
     db.executemany("INSERT INTO postings VALUES (?, ?)", postings)
-    lock = threading.Lock()
-    TrigramSearch.create(db, "words", sorted({w for w, _ in postings if len(w) >= 4 and not w.isdigit()}), lock)
-    TrigramSearch.create(db, "names", keys, lock)
+    TrigramSearch.write(db, "words", sorted({w for w, _ in postings if len(w) >= 4 and not w.isdigit()}))
+    TrigramSearch.write(db, "names", keys)
     db.commit()
 
 

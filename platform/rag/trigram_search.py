@@ -32,23 +32,20 @@ def trigrams(text: str) -> dict[str, float]:
 class TrigramSearch:
     """The texts most similar to a query, from an inverted index (trigram -> rows and weights) in SQLite.
 
-    ``create`` fits it once and writes two tables named after ``table``; a search then reads only
+    ``write`` fits it once and writes two tables named after ``table``; a search then reads only
     the posting lists of the query's own trigrams and the texts it returns, so opening an index
     costs nothing however many texts it holds.
     """
 
     def __init__(self, db: sqlite3.Connection, table: str, lock: threading.Lock) -> None:
-        if not TABLE.match(table):
-            raise ValueError(f"bad table name {table!r}")
-        self.db, self.table, self._lock = db, table, lock
+        self.db, self.table, self._lock = db, _checked(table), lock
         with lock:
             self.size = db.execute(f"SELECT count(*) FROM {table}_texts").fetchone()[0]
 
-    @classmethod
-    def create(cls, db: sqlite3.Connection, table: str, texts: Sequence[str], lock: threading.Lock) -> "TrigramSearch":
-        """Fit the TF-IDF trigram index of ``texts`` and write it to ``db`` (committed by the caller)."""
-        if not TABLE.match(table):
-            raise ValueError(f"bad table name {table!r}")
+    @staticmethod
+    def write(db: sqlite3.Connection, table: str, texts: Sequence[str]) -> None:
+        """Fit the TF-IDF trigram index of ``texts`` and write its tables to ``db`` (committed by the caller)."""
+        table = _checked(table)
         db.execute(f"CREATE TABLE {table}_texts (row INTEGER PRIMARY KEY, text TEXT NOT NULL)")
         db.execute(f"CREATE TABLE {table}_grams (gram TEXT PRIMARY KEY, idf REAL, rows BLOB, weights BLOB) "
                    "WITHOUT ROWID")
@@ -57,7 +54,6 @@ class TrigramSearch:
         db.executemany(f"INSERT INTO {table}_grams VALUES (?, ?, ?, ?)",
                        ((g, float(idf[i]), rows[offsets[i]:offsets[i + 1]].astype(np.int32).tobytes(),
                          weights[offsets[i]:offsets[i + 1]].tobytes()) for g, i in ids.items()))
-        return cls(db, table, lock)
 
     def top(self, queries: Sequence[str], n: int) -> list[list[tuple[str, float]]]:
         """For each query, the ``n`` most similar texts (cosine), best first."""
@@ -84,6 +80,13 @@ class TrigramSearch:
             found = dict(self.db.execute(f"SELECT row, text FROM {self.table}_texts WHERE row IN "
                                          f"({','.join('?' * len(best))})", best).fetchall())
         return [(found[i], float(scores[i])) for i in best]
+
+
+def _checked(table: str) -> str:
+    """``table`` when it is a safe name to format into SQL; ValueError otherwise."""
+    if not TABLE.match(table):
+        raise ValueError(f"bad table name {table!r}")
+    return table
 
 
 def _fit(texts: Sequence[str]) -> Fitted:
