@@ -19,7 +19,7 @@ that stops keeps the sizes it finished.
 
     .venv/bin/python benchmarks/scale.py                         # 1x, 2x, 4x, 8x
     .venv/bin/python benchmarks/scale.py --sizes 1,2 --json       # one JSON object last
-    .venv/bin/python benchmarks/scale.py --sizes 8 --heap 8g --keep /tmp/scale8
+    .venv/bin/python benchmarks/scale.py --sizes 8 --heap 8g --keep scale-data   # keep the 8x data directory
     .venv/bin/python benchmarks/scale.py --table benchmarks/results/scale-2026-12-03.jsonl   # tables only
 """
 
