@@ -171,17 +171,24 @@ class GraphStore:
                 raise GraphUnavailable(f"lost the connection to {self.uri} while committing, so the last write "
                                        f"may or may not be in the graph; {RERUN_HINT}") from exc
             except TRANSIENT as exc:
-                if self.server_alive is not None and not self.server_alive():
-                    raise GraphUnavailable(f"the embedded graph server at {self.uri} stopped while this command "
-                                           f"ran; {RERUN_HINT} (it restarts the server)") from exc
+                self._raise_if_server_stopped(exc)
                 if attempt == RETRIES - 1:
                     raise
                 time.sleep(0.05 * 2 ** attempt)
             except (neo4j_errors.DatabaseError, neo4j_errors.ClientError) as exc:
+                # After our server died another one may answer on its port (e.g. refusing our password):
+                # its answer is not about our graph.
+                self._raise_if_server_stopped(exc)
                 if not _conflict(exc) or attempt == RETRIES - 1:
                     raise
                 time.sleep(0.05 * 2 ** attempt)
         raise AssertionError("unreachable")
+
+    def _raise_if_server_stopped(self, exc: Exception) -> None:
+        """GraphUnavailable with the re-run hint when the embedded server this store talks to has died."""
+        if self.server_alive is not None and not self.server_alive():
+            raise GraphUnavailable(f"the embedded graph server at {self.uri} stopped while this command "
+                                   f"ran; {RERUN_HINT} (it restarts the server)") from exc
 
     def read(self, query: str, **params: Any) -> list[dict[str, Any]]:
         """Run a trusted read query; rows as dicts."""

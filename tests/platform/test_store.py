@@ -66,3 +66,39 @@ def test_capabilities(store: GraphStore) -> None:
         assert caps.version.startswith("5.26")
     else:
         assert not (caps.vector_index or caps.apoc or caps.read_access_enforced) and caps.edition is None
+
+
+@pytest.mark.graph
+def test_another_server_on_a_dead_servers_port_is_reported_as_the_stop(tmp_path) -> None:
+    """Our embedded server dies and another one takes its port: its answer (our password refused) is not
+    about our graph, so the error is the stop, with the re-run hint."""
+    import os
+    import random
+    import signal
+    import time
+
+    from repurpose import server
+    from repurpose.config import load_settings
+    from repurpose.errors import GraphUnavailable
+    from repurpose.store import open_store
+
+    ours, theirs = (load_settings({"data_dir": str(tmp_path / name), "engine": ENGINE.name}, env={})
+                    for name in ("ours", "theirs"))
+    bolt = server.pick_port(random.randint(44000, 47000))
+    http = server.pick_port(bolt + 400, exclude=(bolt,))
+    state = server.start(ours, bolt_port=bolt, http_port=http, heap="1g")
+    try:
+        with open_store(ours) as store:
+            assert store.read("RETURN 1 AS one") == [{"one": 1}]
+            os.kill(state.pid, signal.SIGKILL)
+            while server._pid_is_server(state.pid, state.root, ENGINE.name) or not (
+                    server._port_free(bolt) and server._port_free(http)):
+                time.sleep(0.1)
+            server.start(theirs, bolt_port=bolt, http_port=http, heap="1g")
+            try:
+                with pytest.raises(GraphUnavailable, match="stopped while this command ran; run the command again"):
+                    store.read("RETURN 1 AS one")
+            finally:
+                server.stop(theirs)
+    finally:
+        server.stop(ours)
