@@ -113,10 +113,11 @@ class NameIndex:
 
     def correct(self, words: Sequence[str]) -> dict[str, tuple[str, float]]:
         """Unknown words mapped to the closest word of a name: ``{word: (correction, ratio)}``."""
-        candidates = [w for w in dict.fromkeys(words) if len(w) >= 5 and not w.isdigit()]
+        eligible = [w for w in words if len(w) >= 5 and not w.isdigit()]
+        asked = list(dict.fromkeys(eligible))
         known = {row[0] for row in self.query(f"SELECT DISTINCT word FROM postings WHERE word IN "
-                                              f"({','.join('?' * len(candidates))})", candidates)}
-        unknown = [w for w in words if w not in known and len(w) >= 5 and not w.isdigit()]
+                                              f"({','.join('?' * len(asked))})", asked)}
+        unknown = [w for w in eligible if w not in known]
         out: dict[str, tuple[str, float]] = {}
         for word, hits in zip(unknown, self.words.top(unknown, 10)):
             scored = [(difflib.SequenceMatcher(None, word, h).ratio(), h) for h, _ in hits]
